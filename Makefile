@@ -1,0 +1,47 @@
+# Marginalia. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench screenshots clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Marginalia needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make run PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP) ## Set up everything (venv, install, migrate, demo data) and serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) ## Lint and run the whole test suite (browser tests need /usr/bin/chromium)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -q
+
+lint: $(STAMP) ## Lint and format-check only
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py needs PostgreSQL)
+	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/export.py; do \
+		$(PY) $$b || exit 1; \
+	done
+
+screenshots: $(STAMP) ## Remake the README screenshots under docs/ in real Chromium
+	MARGINALIA_SCREENSHOTS=1 $(VENV)/bin/pytest -q -m browser -k screenshot
+
+clean: ## Remove the venv and the SQLite database
+	rm -rf $(VENV) db.sqlite3 staticfiles
