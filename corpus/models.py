@@ -1,0 +1,139 @@
+"""Sources and articles: the texts every offset points into."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import connection, models
+from django.urls import reverse
+
+
+class Source(models.Model):
+    class Reliability(models.TextChoices):
+        # The Admiralty (NATO) source-reliability grades.
+        A = "A", "A: completely reliable"
+        B = "B", "B: usually reliable"
+        C = "C", "C: fairly reliable"
+        D = "D", "D: not usually reliable"
+        E = "E", "E: unreliable"
+        F = "F", "F: reliability cannot be judged"
+
+    name = models.CharField(max_length=200, unique=True)
+    home_page = models.URLField(max_length=500, blank=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def search(self, query: str) -> ArticleQuerySet:
+        """Title and body search: PostgreSQL full text (indexed) or a plain fallback on SQLite."""
+        query = query.strip()
+        if not query:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery
+
+            from corpus.search import ARTICLE_SEARCH_VECTOR
+
+            # alias(), not annotate(): the vector is only filtered on, never selected or grouped by.
+            return self.alias(search_vector=ARTICLE_SEARCH_VECTOR).filter(
+                search_vector=SearchQuery(query, config="english", search_type="websearch")
+            )
+        filtered = self
+        for word in query.split():
+            in_title_or_authors = models.Q(title__icontains=word) | models.Q(authors__icontains=word)
+            filtered = filtered.filter(in_title_or_authors | models.Q(body__icontains=word))
+        return filtered
+
+    def from_source(self, source_id: int | str | None) -> ArticleQuerySet:
+        return self.filter(source_id=source_id) if source_id else self
+
+    def published_between(self, first: dt.date | None, last: dt.date | None) -> ArticleQuerySet:
+        """Published on or after `first` and on or before `last` (either may be open)."""
+        filtered = self
+        if first:
+            filtered = filtered.filter(published__gte=first)
+        if last:
+            filtered = filtered.filter(published__lte=last)
+        return filtered
+
+    def with_passage_counts(self) -> ArticleQuerySet:
+        """Each article's number of live passages. `spans` is the reverse name annotations gives its
+        passages: corpus counts them without importing annotations."""
+        return self.annotate(
+            passage_count=models.Count("spans", filter=models.Q(spans__deleted_at__isnull=True))
+        )
+
+    def by_date(self, oldest_first: bool = False) -> ArticleQuerySet:
+        """Newest (or oldest) first; undated articles last either way."""
+        published = models.F("published")
+        order = published.asc(nulls_last=True) if oldest_first else published.desc(nulls_last=True)
+        return self.order_by(order, "title", "pk")
+
+
+class Article(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    title = models.CharField(max_length=500)
+    standfirst = models.TextField(blank=True)
+    authors = models.CharField(max_length=500, blank=True, help_text="Joined with '; '.")
+    published = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    body = models.TextField(help_text="Plain text; every offset points into it. Never edited once annotated.")
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0)
+    # Start offsets of the body's sentences (code points), computed once at import.
+    sentence_starts = models.JSONField(default=list, blank=True, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    original_filename = models.CharField(max_length=500, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "title"]
+        indexes = [models.Index(fields=["published"]), models.Index(fields=["source", "published"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:reader", args=[self.pk])
+
+    @staticmethod
+    def hash_body(body: str) -> str:
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+    @property
+    def author_list(self) -> list[str]:
+        return [a.strip() for a in self.authors.split(";") if a.strip()]
+
+    def ensure_sentence_starts(self) -> list[int]:
+        """The stored sentence starts, computed (once) if the article has none yet."""
+        if not self.sentence_starts and self.body:
+            from corpus.nlp import analyse
+
+            self.word_count, self.sentence_starts = next(analyse([self.body]))
+            Article.objects.filter(pk=self.pk).update(
+                word_count=self.word_count, sentence_starts=self.sentence_starts
+            )
+        return self.sentence_starts
+
+    def paragraphs(self) -> list[tuple[int, str]]:
+        """(start offset, text) of each paragraph; paragraphs are separated by one blank line."""
+        result, offset = [], 0
+        for text in self.body.split("\n\n"):
+            result.append((offset, text))
+            offset += len(text) + 2
+        return result

@@ -1,0 +1,95 @@
+"""The one spaCy pipeline of the process: tokens, sentences and (in annotations) vocabulary rules.
+
+Default: spacy.blank("en") with a rule-based sentencizer, so nothing is downloaded.
+Set MARGINALIA_SPACY_MODEL to the name of an installed model to use it instead.
+Sentences also end at paragraph breaks (a blank line), which the sentencizer alone ignores.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+import numpy
+import spacy
+from django.conf import settings
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
+from spacy.language import Language
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc):  # type: ignore[no-untyped-def]
+    """Start a sentence after every blank line, and on the first token of every line
+    that follows a line break inside whitespace-only tokens."""
+    # Only whitespace tokens can hold a line break: find them in one array call instead of
+    # making a Python Token for every word (the importer's hot path).
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def pipeline() -> Language:
+    model = getattr(settings, "MARGINALIA_SPACY_MODEL", "")
+    if model:
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")
+        nlp.add_pipe("paragraph_boundaries", before=nlp.pipe_names[0] if nlp.pipe_names else None)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("paragraph_boundaries", after="sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+def analyse(texts: Iterable[str], batch_size: int = 64) -> Iterator[tuple[int, list[int]]]:
+    """For each text: its word count and the start offsets (code points) of its sentences."""
+    for doc in pipeline().pipe(texts, batch_size=batch_size):
+        yield _words_and_sentence_starts(doc)
+
+
+def _words_and_sentence_starts(doc) -> tuple[int, list[int]]:
+    """Words (tokens that are neither space nor punctuation) and the offsets of the sentences that
+    are not only whitespace; the same as iterating doc and doc.sents, with arrays instead of a
+    Python object per token."""
+    if not len(doc):
+        return 0, []
+    columns = doc.to_array([IS_SPACE, IS_PUNCT, SENT_START, IDX]).astype("int64")
+    space = columns[:, 0] != 0
+    words = int(numpy.count_nonzero(~space & (columns[:, 1] == 0)))
+    firsts = numpy.flatnonzero(columns[:, 2] == 1)
+    if not len(firsts) or firsts[0] != 0:
+        firsts = numpy.concatenate(([0], firsts))
+    ends = numpy.append(firsts[1:], len(doc))
+    non_space_before = numpy.concatenate(([0], numpy.cumsum(~space)))
+    has_text = non_space_before[ends] - non_space_before[firsts] > 0
+    return words, columns[firsts[has_text], 3].tolist()
+
+
+def sentence_bounds(body: str, starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trailing whitespace excluded, from stored starts."""
+    bounds = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(body)
+        while end > start and body[end - 1].isspace():
+            end -= 1
+        bounds.append((start, end))
+    return bounds
+
+
+def sentences_around(body: str, starts: list[int], start: int, end: int) -> str:
+    """The sentence or sentences that contain body[start:end]."""
+    import bisect
+
+    if not starts:
+        return body[start:end]
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, first)
+    bounds = sentence_bounds(body, starts)
+    return body[bounds[first][0] : bounds[last][1]]

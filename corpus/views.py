@@ -1,0 +1,87 @@
+"""The Articles list and the Import page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from corpus.forms import ArticleFilterForm, ImportForm
+from corpus.importers import ImportReport, import_text, import_uploads
+from corpus.models import Article
+
+ARTICLES_PER_PAGE = 25
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET)
+    articles = form.filter(Article.objects.with_passage_counts().select_related("source").defer("body"))
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "filtered": any(request.GET.get(key) for key in ("q", "source", "published_from", "published_to")),
+        "any_articles": page.paginator.count > 0 or Article.objects.exists(),
+    }
+    # Live search swaps only the results; a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "corpus/article_list.html#results" if partial else "corpus/article_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def import_articles(request: HttpRequest) -> HttpResponse:
+    report = None
+    if request.method == "POST":
+        try:
+            form = ImportForm(request.POST, request.FILES)
+        except TooManyFilesSent:
+            # Django stops reading an upload at DATA_UPLOAD_MAX_NUMBER_FILES; none of it can be kept.
+            return _import_page(request, ImportForm(), None, too_many_files=True, status=400)
+        if form.is_valid():
+            report = _import(form, request.user)
+            pasted_refused = any(r.status == "refused" and r.name == "pasted text" for r in report.results)
+            if not pasted_refused:
+                form = ImportForm()  # done: a clean form for the next import; else keep the text typed
+    else:
+        form = ImportForm()
+    return _import_page(request, form, report)
+
+
+def _import_page(
+    request: HttpRequest,
+    form: ImportForm,
+    report: ImportReport | None,
+    *,
+    too_many_files: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "report": report,
+        "too_many_files": too_many_files,
+        "max_import_bytes": settings.MARGINALIA_MAX_IMPORT_BYTES,
+        "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+    }
+    return render(request, "corpus/import.html", context, status=status)
+
+
+def _import(form: ImportForm, user) -> ImportReport:
+    data = form.cleaned_data
+    report = import_uploads(data["files"], user=user) if data["files"] else ImportReport()
+    if form.has_pasted_text:
+        pasted = import_text(
+            title=data["title"],
+            text=data["text"],
+            user=user,
+            source=data["source"],
+            authors=data["authors"],
+            published=data["published"],
+            url=data["url"],
+        )
+        report.results.extend(pasted.results)
+    return report
