@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from annotations.models import Alias, Change, Note, SavedSet, Span, Tag, Term
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 1
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "kind", "actor_type", "code", "parent", "retired_at"]
+    list_filter = ["kind", "actor_type"]
+    search_fields = ["label", "slug", "aliases__name"]
+    inlines = [AliasInline]
+
+
+class TagInline(admin.TabularInline):
+    model = Tag
+    extra = 0
+
+
+@admin.register(Span)
+class SpanAdmin(admin.ModelAdmin):
+    list_display = ["quote", "article", "start", "end", "created_by", "created_at", "deleted_at"]
+    list_filter = ["created_by"]
+    readonly_fields = ["quote", "prefix", "suffix", "start", "end", "version"]
+    inlines = [TagInline]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["text", "article", "span", "author", "created_at"]
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "summary"]
+    list_filter = ["action", "object_type"]
+
+
+admin.site.register(SavedSet)

@@ -1,0 +1,310 @@
+"""The filter of the Annotations screen: which passages make up the annotated set.
+
+One form validates the query string (the screen's GET form, a saved set's stored query, the export
+command's options); `filter_spans` turns valid parameters into a QuerySet of live spans.
+
+Parameters (AND across parameters; a repeated parameter matches any of its values):
+  article         article id
+  source          source id or name (case-insensitive)
+  published_from  YYYY-MM-DD, article.published >= (inclusive)
+  published_to    YYYY-MM-DD, article.published <= (inclusive)
+  term            term slug, repeatable; includes narrower terms (irgc finds quds-force)
+  role            source | agent | target | mentioned | event
+  kind            actor | event: spans having a tag of that kind
+  analyst         username, repeatable; "me" means the analyst asking
+  created_from    YYYY-MM-DD, the span's creation date >= (inclusive)
+  created_to      YYYY-MM-DD, the span's creation date <= (inclusive)
+  q               text found in the quote or in a live note on the span (case-insensitive)
+  sort            created | updated | article | published | analyst, "-" prefix for descending
+
+term, role and kind constrain the same tag: `term=irgc&role=agent` finds passages where the IRGC
+(or a part of it) is the agent, not passages that mention the IRGC and have some other agent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+
+from annotations.models import Note, Span, Tag, Term
+from corpus.models import Article, Source
+
+FILTER_PARAMS: tuple[str, ...] = (
+    "article",
+    "source",
+    "published_from",
+    "published_to",
+    "term",
+    "role",
+    "kind",
+    "analyst",
+    "created_from",
+    "created_to",
+    "q",
+)
+MULTI_VALUED = frozenset({"term", "analyst"})
+ME = "me"
+
+# sort value -> ordering; pk last so pages never shuffle rows with equal keys.
+SORTS: dict[str, tuple[str, ...]] = {
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "article": ("article__title", "article_id", "start", "pk"),
+    "-article": ("-article__title", "-article_id", "start", "pk"),
+    "published": ("article__published", "article_id", "start", "pk"),
+    "-published": ("-article__published", "-article_id", "start", "pk"),
+    "analyst": ("created_by__username", "-created_at", "-pk"),
+    "-analyst": ("-created_by__username", "-created_at", "-pk"),
+}
+SORT_LABELS = {
+    "-created": "Newest first",
+    "created": "Oldest first",
+    "-updated": "Recently updated",
+    "updated": "Least recently updated",
+    "article": "Article title A–Z",
+    "-article": "Article title Z–A",
+    "-published": "Published, newest",
+    "published": "Published, oldest",
+    "analyst": "Analyst A–Z",
+    "-analyst": "Analyst Z–A",
+}
+
+
+class InvalidFilter(ValueError):
+    """The parameters do not make a filter. `errors` maps parameter -> messages; str() says all."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors = {name: list(messages) for name, messages in errors.items()}
+        super().__init__(" ".join(f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()))
+
+
+class ValuesField(forms.Field):
+    """A repeatable query parameter: the list of its non-blank values."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [str(item).strip() for item in value if str(item).strip()]
+
+
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD."}
+
+
+class SpanFilterForm(forms.Form):
+    article = forms.CharField(required=False)
+    source = forms.CharField(required=False)
+    published_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    published_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    term = ValuesField(required=False)
+    role = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any role"), *Tag.Role.choices],
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a role; use source, agent, target, mentioned or event."
+        },
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "Actors or events"), *Term.Kind.choices],
+        error_messages={"invalid_choice": "“%(value)s” is not a term kind; use actor or event."},
+    )
+    analyst = ValuesField(required=False)
+    created_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    created_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    q = forms.CharField(required=False, max_length=500, strip=True)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("", "Default order"), *SORT_LABELS.items()],
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a sort order; use created, updated, article, published "
+            "or analyst (with - to reverse)."
+        },
+    )
+
+    def __init__(
+        self, params: Mapping[str, Any] | None = None, *, user: AbstractBaseUser | None = None
+    ) -> None:
+        self.user = user
+        super().__init__(as_querydict(params) if params is not None else None)
+
+    # Each clean_<param> turns what was typed into the object it names, or says why it can't.
+
+    def clean_article(self) -> Article | None:
+        value = self.cleaned_data["article"].strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise forms.ValidationError(f"Article must be an article id (a number), not “{value}”.")
+        article = Article.objects.filter(pk=int(value)).only("pk", "title").first()
+        if article is None:
+            raise forms.ValidationError(f"There is no article with id {value}.")
+        return article
+
+    def clean_source(self) -> Source | None:
+        value = self.cleaned_data["source"].strip()
+        if not value:
+            return None
+        source = Source.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        source = source or Source.objects.filter(name__iexact=value).first()
+        if source is None:
+            raise forms.ValidationError(f"There is no source “{value}”.")
+        return source
+
+    def clean_term(self) -> list[Term]:
+        slugs = self.cleaned_data["term"]
+        terms = {term.slug: term for term in Term.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in terms]
+        if unknown:
+            raise forms.ValidationError(
+                "No term with id " + ", ".join(f"“{slug}”" for slug in unknown) + " in the vocabulary."
+            )
+        return [terms[slug] for slug in dict.fromkeys(slugs)]
+
+    def clean_analyst(self) -> list[AbstractBaseUser]:
+        names = self.cleaned_data["analyst"]
+        if ME in names and (self.user is None or not self.user.is_authenticated):
+            raise forms.ValidationError("“me” needs a logged-in analyst; give a username instead.")
+        wanted = [self.user.get_username() if name == ME else name for name in names]
+        User = get_user_model()
+        found = {u.get_username(): u for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": wanted})}
+        unknown = [name for name in wanted if name not in found]
+        if unknown:
+            raise forms.ValidationError("No analyst called " + ", ".join(f"“{n}”" for n in unknown) + ".")
+        return [found[name] for name in dict.fromkeys(wanted)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for start, end, what in (
+            ("published_from", "published_to", "published"),
+            ("created_from", "created_to", "created"),
+        ):
+            low, high = data.get(start), data.get(end)
+            if isinstance(low, date) and isinstance(high, date) and low > high:
+                self.add_error(end, f"The {what} range ends ({high}) before it starts ({low}).")
+        return data
+
+    def spans(self) -> QuerySet[Span]:
+        """The live spans matching this (valid) filter, in the chosen order."""
+        if not self.is_valid():
+            raise InvalidFilter(self.errors)
+        data = self.cleaned_data
+        spans = Span.objects.live()
+        if data["article"]:
+            spans = spans.filter(article=data["article"])
+        if data["source"]:
+            spans = spans.filter(article__source=data["source"])
+        if data["published_from"]:
+            spans = spans.filter(article__published__gte=data["published_from"])
+        if data["published_to"]:
+            spans = spans.filter(article__published__lte=data["published_to"])
+        if data["term"] or data["role"] or data["kind"]:
+            spans = spans.filter(Exists(self._matching_tags()))
+        if data["analyst"]:
+            spans = spans.filter(created_by__in=data["analyst"])
+        if data["created_from"]:
+            spans = spans.filter(created_at__date__gte=data["created_from"])
+        if data["created_to"]:
+            spans = spans.filter(created_at__date__lte=data["created_to"])
+        if data["q"]:
+            in_notes = Note.objects.live().filter(span=OuterRef("pk"), text__icontains=data["q"])
+            spans = spans.filter(Q(quote__icontains=data["q"]) | Exists(in_notes))
+        if data["sort"]:
+            spans = spans.order_by(*SORTS[data["sort"]])
+        return spans
+
+    def _matching_tags(self) -> QuerySet[Tag]:
+        # One tag must satisfy term, role and kind together (see the module docstring).
+        data = self.cleaned_data
+        tags = Tag.objects.filter(span=OuterRef("pk"))
+        if data["term"]:
+            term_ids: set[int] = set()
+            for term in data["term"]:
+                term_ids |= term.descendant_ids()
+            tags = tags.filter(term_id__in=term_ids)
+        if data["role"]:
+            tags = tags.filter(role=data["role"])
+        if data["kind"]:
+            tags = tags.filter(term__kind=data["kind"])
+        return tags
+
+    def query_string(self, *, owner: AbstractBaseUser | None = None) -> str:
+        """The filter (without sort or page) as a canonical query string; with `owner`, "me" becomes
+        their username so a saved set keeps meaning the same passages whoever opens it."""
+        query = QueryDict(mutable=True)
+        for name in FILTER_PARAMS:
+            values = self.data.getlist(name) if self.is_bound else []
+            values = [value.strip() for value in values if value.strip()]
+            if owner is not None and name == "analyst":
+                values = [owner.get_username() if value == ME else value for value in values]
+            if values:
+                query.setlist(name, values if name in MULTI_VALUED else values[:1])
+        return query.urlencode()
+
+    def in_words(self) -> str:
+        """The filter as an analyst would say it: “term IRGC (and narrower) · role agent”."""
+        if not self.is_valid():
+            return "an invalid filter"
+        data, parts = self.cleaned_data, []
+        if data["article"]:
+            parts.append(f"article “{data['article'].title}”")
+        if data["source"]:
+            parts.append(f"source {data['source'].name}")
+        if data["published_from"] or data["published_to"]:
+            parts.append("published " + _range_in_words(data["published_from"], data["published_to"]))
+        if data["term"]:
+            labels = " or ".join(term.label for term in data["term"])
+            parts.append(f"term {labels} (and narrower)")
+        if data["role"]:
+            parts.append(f"role {data['role']}")
+        if data["kind"]:
+            parts.append(f"{data['kind']}s")
+        if data["analyst"]:
+            parts.append("by " + " or ".join(user.get_username() for user in data["analyst"]))
+        if data["created_from"] or data["created_to"]:
+            parts.append("created " + _range_in_words(data["created_from"], data["created_to"]))
+        if data["q"]:
+            parts.append(f"text “{data['q']}”")
+        return " · ".join(parts) or "every passage"
+
+
+def _range_in_words(low: date | None, high: date | None) -> str:
+    if low and high:
+        return f"{low} to {high}"
+    return f"from {low}" if low else f"until {high}"
+
+
+def as_querydict(params: Mapping[str, Any]) -> QueryDict:
+    """Accept a QueryDict, or a plain mapping whose values are strings or lists of strings."""
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple | set):
+            query.setlist(name, [str(item) for item in value])
+        else:
+            query.setlist(name, [str(value)])
+    return query
+
+
+def filter_spans(params: Mapping[str, Any], *, user: AbstractBaseUser | None = None) -> QuerySet[Span]:
+    """Live spans matching the filter parameters (see the module docstring).
+
+    `user` resolves analyst=me. Raises InvalidFilter, whose message names each bad parameter,
+    when a value is malformed or names nothing (unknown article, source, term or analyst).
+    """
+    return SpanFilterForm(params, user=user).spans()

@@ -1,0 +1,36 @@
+"""Recording the history: every create, change and delete of passages, tags, notes, terms, aliases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from annotations.models import Change
+
+
+def record(
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: Any,
+    summary: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    article_id: int | None = None,
+    span_id: int | None = None,
+    term_id: int | None = None,
+) -> Change:
+    """Write one Change. object_type is the model name in lower case (span, tag, note, term, alias)."""
+    return Change.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=type(obj)._meta.model_name,
+        object_id=obj.pk,
+        summary=summary[:500],
+        before=before,
+        after=after,
+        article_id=article_id,
+        span_id=span_id,
+        term_id=term_id,
+    )

@@ -1,0 +1,31 @@
+"""The shared vocabulary (Term, Alias) and the annotations made with it (Span, Tag, Note).
+
+Every change to these is recorded as a Change: who, when, before, after. One module per part:
+vocabulary (Term, Alias), passages (Span, Tag), notes (Note), changes (Change), sets (SavedSet).
+"""
+
+from annotations.models.base import PREFIX_LENGTH, Refused
+from annotations.models.changes import Change
+from annotations.models.notes import Note, NoteQuerySet
+from annotations.models.passages import NoteRow, Span, SpanQuerySet, SpanRow, Tag, TagRow
+from annotations.models.sets import SavedSet
+from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
+
+__all__ = [
+    "NO_MATCH",
+    "PREFIX_LENGTH",
+    "Alias",
+    "Change",
+    "Note",
+    "NoteQuerySet",
+    "NoteRow",
+    "Refused",
+    "SavedSet",
+    "Span",
+    "SpanQuerySet",
+    "SpanRow",
+    "Tag",
+    "TagRow",
+    "Term",
+    "TermQuerySet",
+]

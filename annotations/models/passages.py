@@ -1,0 +1,476 @@
+"""Passages (Span) and their tags (Tag), and the light rows the reader renders them from."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from annotations.models.base import PREFIX_LENGTH, Refused, User
+from annotations.models.base import clip as _clip
+from annotations.models.base import record as _record
+from annotations.models.changes import Change
+from annotations.models.notes import Note
+from annotations.models.vocabulary import Term
+from annotations.permissions import can_change
+from corpus.models import Article
+
+
+class TagRow:
+    """A tag as the reader shows it: what a Tag has, without a model instance per row
+    (thousands of them on a long article are the reader's main cost)."""
+
+    __slots__ = ("pk", "span_id", "term_id", "role", "term")
+
+    def __init__(self, pk: int, span_id: int, term_id: int, role: str, term: Term) -> None:
+        self.pk, self.span_id, self.term_id, self.role, self.term = pk, span_id, term_id, role, term
+
+    def get_role_display(self) -> str:
+        return Tag.Role(self.role).label
+
+    @property
+    def role_choices(self) -> list[tuple[str, str]]:
+        """The roles this tag's term may take, for the role menu."""
+        return [(role, Tag.Role(role).label) for role in Tag.roles_for(self.term.kind)]
+
+
+class SpanRow:
+    """A passage as the reader's body and side list show it (SpanQuerySet.for_reader)."""
+
+    __slots__ = ("pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list")
+
+    def __init__(self, pk: int, start: int, end: int, quote: str, created_by_id: int) -> None:
+        self.pk, self.start, self.end, self.quote, self.created_by_id = pk, start, end, quote, created_by_id
+        self.created_by = None
+        self.tag_list: list[TagRow] = []
+        self.note_list: list[NoteRow] = []
+
+
+class NoteRow:
+    __slots__ = ("text", "author")
+
+    def __init__(self, text: str, author) -> None:
+        self.text, self.author = text, author
+
+
+class SpanQuerySet(models.QuerySet):
+    def live(self) -> SpanQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def overlapping(self, start: int, end: int) -> SpanQuerySet:
+        return self.filter(start__lt=end, end__gt=start)
+
+    def by(self, user) -> SpanQuerySet:
+        return self.filter(created_by=user)
+
+    def tagged_with(self, term_id: int | str | None = None, role: str = "") -> SpanQuerySet:
+        """Passages with a tag of this term and/or in this role (both optional)."""
+        tags = Tag.objects.all()
+        if term_id:
+            tags = tags.filter(term_id=term_id)
+        if role:
+            tags = tags.filter(role=role)
+        if not term_id and not role:
+            return self
+        return self.filter(pk__in=tags.values("span_id"))
+
+    def with_tags_and_notes(self) -> list[Span]:
+        """The spans (model instances) with `tag_list` (terms loaded) and `note_list` attached,
+        in three queries. For one or a few passages, as the panel shows them."""
+        spans = list(self.select_related("created_by"))
+        for span in spans:
+            span.tag_list, span.note_list = [], []
+        if spans:
+            self._attach_tags(spans)
+            for note in Note.objects.live().filter(span_id__in=self.values("pk")).select_related("author"):
+                next(s for s in spans if s.pk == note.span_id).note_list.append(note)
+        return spans
+
+    def for_reader(self) -> list[SpanRow]:
+        """What the reader shows of each passage, as light rows (no model instance per passage,
+        tag or note: on a 2,000-passage article those are most of the page's cost).
+
+        Tags and notes are fetched by the spans' own filter rather than a long IN list,
+        which keeps a long article cheap on SQLite and PostgreSQL alike."""
+        from django.contrib.auth import get_user_model
+
+        spans = [SpanRow(*row) for row in self.values_list("pk", "start", "end", "quote", "created_by_id")]
+        if not spans:
+            return spans
+        by_id = {span.pk: span for span in spans}
+        self._attach_tags(spans)
+        notes = list(
+            Note.objects.live()
+            .filter(span_id__in=self.values("pk"))
+            .order_by("created_at", "pk")
+            .values_list("span_id", "text", "author_id")
+        )
+        # A handful of analysts serve thousands of rows: load each once.
+        users = get_user_model().objects.in_bulk(
+            {span.created_by_id for span in spans} | {note[2] for note in notes}
+        )
+        for span in spans:
+            span.created_by = users[span.created_by_id]
+        for span_id, text, author_id in notes:
+            if span_id in by_id:
+                by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
+        return spans
+
+    def _attach_tags(self, spans: list) -> None:
+        by_id = {span.pk: span for span in spans}
+        rows = list(
+            Tag.objects.filter(span_id__in=self.values("pk"))
+            .order_by("pk")
+            .values_list("pk", "span_id", "term_id", "role")
+        )
+        terms = Term.objects.in_bulk({row[2] for row in rows})
+        for pk, span_id, term_id, role in rows:
+            if span_id in by_id:
+                by_id[span_id].tag_list.append(TagRow(pk, span_id, term_id, role, terms[term_id]))
+
+    def in_article(self, article: Article) -> SpanQuerySet:
+        return self.filter(article=article)
+
+    def in_reading_order(self) -> SpanQuerySet:
+        return self.order_by("start", "-end", "pk")
+
+
+class Span(models.Model):
+    """A highlighted passage: code-point offsets into Article.body, end exclusive."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=PREFIX_LENGTH, blank=True)
+    suffix = models.CharField(max_length=PREFIX_LENGTH, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="spans")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "-end", "pk"]
+        indexes = [
+            models.Index(fields=["article", "start"]),
+            models.Index(fields=["created_by"]),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="span_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote[:60]} ({self.article_id}:{self.start}-{self.end})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:reader", args=[self.article_id]) + f"#span-{self.pk}"
+
+    # --- The rules of the annotation loop. Each change is checked, versioned and recorded. ---
+
+    @classmethod
+    def create_for(
+        cls,
+        article: Article,
+        start: int,
+        end: int,
+        text: str,
+        *,
+        by,
+        term: Term | None = None,
+        role: str = "",
+        note: str = "",
+    ) -> Span:
+        """A new passage from a browser selection: offsets checked against the body, whitespace
+        trimmed, quote/prefix/suffix stored; optionally its first tag and a note."""
+        body = article.body
+        if not (0 <= start < end <= len(body)):
+            if start >= end:
+                raise Refused(f"The selection is empty or reversed (start {start}, end {end}).")
+            raise Refused(
+                f"The selection {start}–{end} lies outside the article (it has {len(body)} characters)."
+            )
+        if body[start:end] != text:
+            raise Refused(
+                f"The selected text does not match the article at {start}–{end}: "
+                f"expected “{_clip(body[start:end])}”, got “{_clip(text)}”. Reload the page."
+            )
+        while start < end and body[start].isspace():
+            start += 1
+        while end > start and body[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            raise Refused("The selection holds only whitespace.")
+        if term is not None:
+            role = Tag.check_role(term, role)
+        with transaction.atomic():
+            span = cls.objects.create(
+                article=article,
+                start=start,
+                end=end,
+                quote=body[start:end],
+                prefix=body[max(0, start - PREFIX_LENGTH) : start],
+                suffix=body[end : end + PREFIX_LENGTH],
+                created_by=by,
+            )
+            _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=span.snapshot(), **span._ids())
+            if term is not None:
+                span._tag(term, role, by)
+            if note.strip():
+                span._note(note, by)
+        return span
+
+    def _ids(self) -> dict:
+        return {"article_id": self.article_id, "span_id": self.pk}
+
+    def snapshot(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "version": self.version,
+            "tags": [
+                {"term": t.term.slug, "label": t.term.label, "role": t.role}
+                for t in self.tags.select_related("term")
+            ],
+        }
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def kinds(self) -> set[str]:
+        return {tag.term.kind for tag in getattr(self, "tag_list", None) or self.tags.select_related("term")}
+
+    def check_can_change(self, user) -> None:
+        if not can_change(user, self.created_by_id):
+            owner = self.created_by.get_username()
+            raise Refused(f"This passage is {owner}’s: only {owner} or a lead can change it.", status=403)
+
+    def last_change(self) -> Change | None:
+        """The latest change to the passage or its tags (notes do not move its version)."""
+        return self.changes.exclude(object_type="note").select_related("actor").first()
+
+    def _claim(self, version: int | str | None, by) -> None:
+        """Check permission and take the next version, or refuse if someone changed it meanwhile.
+
+        One UPDATE … WHERE version = n: of two concurrent saves exactly one wins."""
+        self.check_can_change(by)
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            raise Refused("The passage's version is missing; reload it.") from None
+        now = timezone.now()
+        claimed = Span.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
+            version=models.F("version") + 1, updated_at=now
+        )
+        if not claimed:
+            self.refresh_from_db()
+            if self.is_deleted:
+                raise Refused("This passage has been deleted; reload the page.", status=409)
+            raise Refused(self.stale_message(), status=409)
+        self.version, self.updated_at = version + 1, now
+
+    def stale_message(self) -> str:
+        change = self.last_change()
+        if change is None:
+            return "Someone else changed this passage; reload it."
+        who = change.actor.get_username() if change.actor else "someone"
+        return f"Someone else changed this passage ({who}, {timesince(change.at)} ago); reload it."
+
+    def _tag(self, term: Term, role: str, by) -> Tag:
+        if self.tags.filter(term=term, role=role).exists():
+            raise Refused(f"This passage is already tagged {term.label} as {role}.")
+        tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
+        _record(
+            by,
+            "create",
+            tag,
+            f"Tagged “{_clip(self.quote)}” with {term.label} as {role}",
+            after={"term": term.slug, "label": term.label, "role": role},
+            term_id=term.pk,
+            **self._ids(),
+        )
+        return tag
+
+    def _note(self, text: str, by) -> Note:
+        note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
+        _record(
+            by,
+            "create",
+            note,
+            f"Noted on “{_clip(self.quote)}”: {_clip(note.text)}",
+            after={"text": note.text},
+            **self._ids(),
+        )
+        return note
+
+    def add_tag(self, term: Term, role: str, *, by, version: int | str | None) -> Tag:
+        role = Tag.check_role(term, role)
+        # Reads before the transaction: on SQLite a transaction that reads, then writes, can
+        # fail at once when another writer got there first; the version check keeps this safe.
+        self.check_can_change(by)
+        with transaction.atomic():
+            self._claim(version, by)
+            return self._tag(term, role, by)
+
+    def tag(self, tag_id: int | str) -> Tag:
+        try:
+            return self.tags.select_related("term").get(pk=int(tag_id))
+        except (Tag.DoesNotExist, TypeError, ValueError):
+            raise Refused("That tag is no longer on this passage; reload it.", status=409) from None
+
+    def remove_tag(self, tag_id: int | str, *, by, version: int | str | None) -> None:
+        self.check_can_change(by)
+        tag = self.tag(tag_id)
+        with transaction.atomic():
+            self._claim(version, by)
+            before = {"term": tag.term.slug, "label": tag.term.label, "role": tag.role}
+            _record(
+                by,
+                "delete",
+                tag,
+                f"Removed {tag.term.label} ({tag.role}) from “{_clip(self.quote)}”",
+                before=before,
+                term_id=tag.term_id,
+                **self._ids(),
+            )
+            tag.delete()
+
+    def change_role(self, tag_id: int | str, role: str, *, by, version: int | str | None) -> Tag:
+        self.check_can_change(by)
+        tag = self.tag(tag_id)
+        role = Tag.check_role(tag.term, role)
+        if role == tag.role:
+            return tag
+        if self.tags.filter(term=tag.term, role=role).exists():
+            raise Refused(f"This passage is already tagged {tag.term.label} as {role}.")
+        with transaction.atomic():
+            self._claim(version, by)
+            before = tag.role
+            tag.role = role
+            tag.save(update_fields=["role"])
+            _record(
+                by,
+                "update",
+                tag,
+                f"{tag.term.label}: role {before} → {role} on “{_clip(self.quote)}”",
+                before={"role": before},
+                after={"role": role},
+                term_id=tag.term_id,
+                **self._ids(),
+            )
+            return tag
+
+    def add_note(self, text: str, *, by) -> Note:
+        """Any analyst may add their own note to any passage; notes stay their author's."""
+        if not text.strip():
+            raise Refused("The note is empty.")
+        if self.is_deleted:
+            raise Refused("This passage has been deleted; reload the page.", status=409)
+        with transaction.atomic():
+            return self._note(text, by)
+
+    def soft_delete(self, *, by, version: int | str | None) -> None:
+        """Delete the passage, keeping its tags and notes so that Undo brings it back whole."""
+        self.check_can_change(by)
+        with transaction.atomic():
+            self._claim(version, by)
+            now = timezone.now()
+            Span.objects.filter(pk=self.pk).update(deleted_at=now, deleted_by=by)
+            self.deleted_at, self.deleted_by = now, by
+            _record(
+                by, "delete", self, f"Deleted “{_clip(self.quote)}”", before=self.snapshot(), **self._ids()
+            )
+
+    def restore(self, *, by) -> None:
+        """Undo a delete: the passage comes back with its tags and notes."""
+        self.check_can_change(by)
+        with transaction.atomic():
+            restored = Span.objects.filter(pk=self.pk, deleted_at__isnull=False).update(
+                deleted_at=None, deleted_by=None, version=models.F("version") + 1, updated_at=timezone.now()
+            )
+            if not restored:
+                raise Refused("This passage is not deleted.", status=409)
+            self.refresh_from_db()
+            _record(
+                by, "restore", self, f"Restored “{_clip(self.quote)}”", after=self.snapshot(), **self._ids()
+            )
+
+
+class Tag(models.Model):
+    class Role(models.TextChoices):
+        SOURCE = "source", "Source (asserts it)"
+        AGENT = "agent", "Agent (acts)"
+        TARGET = "target", "Target (acted upon)"
+        MENTIONED = "mentioned", "Mentioned"
+        EVENT = "event", "Event"
+
+    ACTOR_ROLES = (Role.SOURCE, Role.AGENT, Role.TARGET, Role.MENTIONED)
+    EVENT_ROLES = (Role.EVENT,)
+
+    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="tags")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="tags")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["span", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["span", "term", "role"], name="tag_unique_per_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} as {self.role}"
+
+    @staticmethod
+    def roles_for(kind: str) -> tuple[str, ...]:
+        return Tag.EVENT_ROLES if kind == Term.Kind.EVENT else Tag.ACTOR_ROLES
+
+    @staticmethod
+    def check_role(term: Term, role: str) -> str:
+        """The role for this term: its default when none is given; refused if it does not fit."""
+        if not role:
+            return term.default_role
+        allowed = Tag.roles_for(term.kind)
+        if role not in allowed:
+            raise Refused(
+                f"The role “{role}” does not fit {term.label} (an {term.kind}); choose {', '.join(allowed)}."
+            )
+        return role
+
+    @staticmethod
+    def term_for_tagging(term_id: int | str | None) -> Term:
+        """The term an analyst picked, refused if unknown or retired."""
+        if term_id in (None, ""):
+            raise Refused("Choose a term from the list first.")
+        try:
+            term = Term.objects.get(pk=int(term_id))
+        except (Term.DoesNotExist, TypeError, ValueError):
+            raise Refused(f"Unknown term “{term_id}”.") from None
+        if term.is_retired:
+            instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
+            raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")
+        return term
+
+    @staticmethod
+    def recent_terms(user, limit: int = 9) -> list[Term]:
+        """The last `limit` different active terms this analyst tagged with, most recent first."""
+        seen: list[int] = []
+        for term_id in (
+            Tag.objects.filter(created_by=user)
+            .order_by("-created_at", "-pk")
+            .values_list("term_id", flat=True)[:200]
+        ):
+            if term_id not in seen:
+                seen.append(term_id)
+        terms = Term.objects.active().in_bulk(seen)
+        return [terms[pk] for pk in seen if pk in terms][:limit]

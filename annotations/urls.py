@@ -1,0 +1,45 @@
+from django.urls import path
+
+from annotations.views import annotations_list, notes, reader, spans, vocabulary
+
+app_name = "annotations"
+urlpatterns = [
+    # Reader and the annotation loop (annotations/views/reader.py).
+    path("articles/<int:article_id>/", reader.reader, name="reader"),
+    path("articles/<int:article_id>/passages/", reader.side_list, name="side-list"),
+    path("articles/<int:article_id>/activity/", reader.article_activity, name="article-activity"),
+    path("articles/<int:article_id>/spans/", spans.create_span, name="span-create"),
+    path("articles/<int:article_id>/spans/choose/", spans.choose_span, name="span-choose"),
+    path("articles/<int:article_id>/notes/", notes.add_article_note, name="article-note-add"),
+    path("spans/<int:span_id>/", spans.span_panel, name="span-panel"),
+    path("spans/<int:span_id>/tags/", spans.add_tag, name="span-tag-add"),
+    path("spans/<int:span_id>/tags/<int:tag_id>/remove/", spans.remove_tag, name="span-tag-remove"),
+    path("spans/<int:span_id>/tags/<int:tag_id>/role/", spans.change_role, name="span-tag-role"),
+    path("spans/<int:span_id>/notes/", notes.add_span_note, name="span-note-add"),
+    path("spans/<int:span_id>/delete/", spans.delete_span, name="span-delete"),
+    path("spans/<int:span_id>/restore/", spans.restore_span, name="span-restore"),
+    path("notes/<int:note_id>/edit/", notes.change_note, {"action": "edit"}, name="note-edit"),
+    path("notes/<int:note_id>/delete/", notes.change_note, {"action": "delete"}, name="note-delete"),
+    path("terms/suggest/", reader.suggest_terms, name="term-suggest"),
+    # Vocabulary (annotations/views/vocabulary.py).
+    path("vocabulary/", vocabulary.vocabulary, name="vocabulary"),
+    path("vocabulary/new/", vocabulary.term_create, name="term-create"),
+    path("vocabulary/export/", vocabulary.vocabulary_export, name="vocabulary-export"),
+    path("vocabulary/import/", vocabulary.vocabulary_import, name="vocabulary-import"),
+    path("vocabulary/terms/<slug:slug>/", vocabulary.term_detail, name="term-detail"),
+    path("vocabulary/terms/<slug:slug>/edit/", vocabulary.term_edit, name="term-edit"),
+    path("vocabulary/terms/<slug:slug>/aliases/", vocabulary.alias_add, name="alias-add"),
+    path(
+        "vocabulary/terms/<slug:slug>/aliases/<int:alias_id>/remove/",
+        vocabulary.alias_remove,
+        name="alias-remove",
+    ),
+    path("vocabulary/terms/<slug:slug>/merge/", vocabulary.term_merge, name="term-merge"),
+    path("vocabulary/terms/<slug:slug>/retire/", vocabulary.term_retire, name="term-retire"),
+    # Annotations screen and export (annotations/views/annotations_list.py).
+    path("annotations/", annotations_list.annotation_list, name="annotation-list"),
+    path("annotations/export/", annotations_list.export, name="export"),
+    path("annotations/sets/", annotations_list.save_set, name="save-set"),
+    path("annotations/sets/<int:set_id>/", annotations_list.edit_set, name="edit-set"),
+    path("annotations/sets/<int:set_id>/delete/", annotations_list.delete_set, name="delete-set"),
+]

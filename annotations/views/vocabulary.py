@@ -1,0 +1,192 @@
+"""The Vocabulary screens: the list with live search, a page per term, add/edit, aliases,
+merge and retire, import and export.
+
+Adding terms and aliases is open to every analyst; merging and retiring need the
+`annotations.change_term` permission. Fragments are partials of the page templates.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from annotations.forms import AliasForm, MergeForm, TermForm, VocabularyFilterForm, VocabularyImportForm
+from annotations.models import Alias, Change, Term
+from annotations.permissions import can_curate_vocabulary
+from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
+
+TERMS_PER_PAGE = 100
+PASSAGES_SHOWN = 200
+HISTORY_SHOWN = 50
+
+
+def get_term(slug: str) -> Term:
+    return get_object_or_404(Term.objects.select_related("parent", "merged_into"), slug=slug)
+
+
+def require_curator(request: HttpRequest) -> None:
+    if not can_curate_vocabulary(request.user):
+        raise PermissionDenied("Merging and retiring terms needs the permission to change terms.")
+
+
+def vocabulary(request: HttpRequest) -> HttpResponse:
+    form = VocabularyFilterForm(request.GET)
+    page = Paginator(form.terms(), TERMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    # A history restore (back button after live search) wants the whole page, not the fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "annotations/vocabulary.html#results" if fragment else "annotations/vocabulary.html"
+    return render(request, template, context)
+
+
+def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_term(slug)
+    return render(request, "annotations/term_detail.html", term_context(request, term))
+
+
+def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None = None) -> dict:
+    passages = term.passages()
+    return {
+        "term": term,
+        "aliases": term.aliases.order_by("pk"),
+        "alias_form": alias_form or AliasForm(term=term),
+        "children": term.children.order_by("label"),
+        "merged_terms": term.merged_terms.order_by("label"),
+        "passage_count": passages.count(),
+        "passages": passages[:PASSAGES_SHOWN],
+        "history": Change.objects.filter(term=term).select_related("actor")[:HISTORY_SHOWN],
+        "can_curate": can_curate_vocabulary(request.user),
+    }
+
+
+def term_create(request: HttpRequest) -> HttpResponse:
+    form = TermForm(request.POST or None, initial={"kind": request.GET.get("kind", Term.Kind.ACTOR)})
+    if request.method == "POST" and form.is_valid():
+        term = save_or_keep_errors(form, request)
+        if term is not None:
+            messages.success(request, f"Added {term.label}.")
+            return redirect(term)
+    status = 400 if form.errors else 200
+    return render(request, "annotations/term_form.html", {"form": form, "term": None}, status=status)
+
+
+def term_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_term(slug)
+    form = TermForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid() and save_or_keep_errors(form, request) is not None:
+        messages.success(request, f"Saved {term.label}.")
+        return redirect(term)
+    status = 400 if form.errors else 200
+    return render(request, "annotations/term_form.html", {"form": form, "term": term}, status=status)
+
+
+def save_or_keep_errors(form: TermForm, request: HttpRequest) -> Term | None:
+    """The model has the last word (a name taken a moment ago); its refusal goes back on the form."""
+    try:
+        return form.save(by=request.user)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@require_POST
+def alias_add(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_term(slug)
+    form = AliasForm(request.POST, term=term)
+    if form.is_valid():
+        try:
+            alias = form.save(by=request.user)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Added alias “{alias.name}”.")
+                return redirect(term)
+            return render(request, "annotations/term_detail.html#aliases", term_context(request, term))
+    # htmx swaps only successful answers, so the form with its errors comes back as 200 there.
+    context = term_context(request, term, alias_form=form)
+    if request.htmx:
+        return render(request, "annotations/term_detail.html#aliases", context)
+    return render(request, "annotations/term_detail.html", context, status=400)
+
+
+@require_POST
+def alias_remove(request: HttpRequest, slug: str, alias_id: int) -> HttpResponse:
+    term = get_term(slug)
+    alias = get_object_or_404(Alias, pk=alias_id, term=term)
+    try:
+        term.remove_alias(alias, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            context = {**term_context(request, term), "alias_error": " ".join(error.messages)}
+            return render(request, "annotations/term_detail.html#aliases", context)
+        messages.error(request, " ".join(error.messages))
+        return redirect(term)
+    if request.htmx:
+        return render(request, "annotations/term_detail.html#aliases", term_context(request, term))
+    messages.success(request, f"Removed alias “{alias.name}”.")
+    return redirect(term)
+
+
+def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_term(slug)
+    require_curator(request)
+    form = MergeForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survivor = form.save(by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Merged {term.label} into {survivor.label}.")
+            return redirect(survivor)
+    context = {"term": term, "form": form, "usage": term.passages().count(), "is_retired": term.is_retired}
+    return render(request, "annotations/term_merge.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def term_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    """One view for both directions: action=retire or action=unretire."""
+    term = get_term(slug)
+    require_curator(request)
+    action = request.POST.get("action", "retire")
+    if action not in {"retire", "unretire"}:
+        return HttpResponseBadRequest("action must be retire or unretire")
+    try:
+        term.retire(by=request.user) if action == "retire" else term.unretire(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = "Retired" if action == "retire" else "Brought back"
+        messages.success(request, f"{done} {term.label}.")
+    return redirect(term)
+
+
+def vocabulary_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "json")
+    if fmt not in {"json", "csv"}:
+        return HttpResponseBadRequest(f"Unknown format “{fmt}”: use json or csv.")
+    content_type = "application/json" if fmt == "json" else "text/csv"
+    response = HttpResponse(export_vocabulary(fmt), content_type=f"{content_type}; charset=utf-8")
+    filename = f"marginalia-vocabulary-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def vocabulary_import(request: HttpRequest) -> HttpResponse:
+    form = VocabularyImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = load_vocabulary_bytes(upload.read(), filename=upload.name, user=request.user)
+    status = 400 if form.errors or (report and not report.ok) else 200
+    return render(
+        request, "annotations/vocabulary_import.html", {"form": form, "report": report}, status=status
+    )
