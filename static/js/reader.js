@@ -1,0 +1,453 @@
+/* Marginalia reader: selection → offsets → panel → htmx. Plain JS, no build, CSP-safe.
+ *
+ * Offsets are Unicode code points into Article.body. Every text node inside #body sits in an
+ * element carrying data-o (the body offset of its first character) and holds body characters
+ * 1:1; paragraphs are separated by "\n\n", which is not in the DOM, so gaps are refilled with
+ * "\n" when the quote is rebuilt. The server checks the quote against the body anyway.
+ */
+(function () {
+  "use strict";
+  const reader = document.getElementById("reader");
+  if (!reader) return;
+  const bodyEl = document.getElementById("body");
+  const bodyLength = +bodyEl.dataset.length;
+  const selectPanel = document.getElementById("select-panel");
+  const selectForm = document.getElementById("select-form");
+  const spanPanel = document.getElementById("span-panel");
+  const shortcuts = document.getElementById("shortcuts");
+  const narrow = window.matchMedia("(max-width: 48rem)");
+  let focusedId = null;
+  let lastRect = null; // where the span panel last opened, for a passage no longer in the text
+  let typeTimer = null;
+
+  /* ---------- offsets ---------- */
+
+  const codePoints = (s) => Array.from(s).length;
+
+  function textWalker() {
+    // Only text inside data-o elements is body text (whitespace between paragraphs is not).
+    return document.createTreeWalker(bodyEl, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement && n.parentElement.hasAttribute("data-o") ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP),
+    });
+  }
+
+  function offsetOfText(node) {
+    const el = node.parentElement;
+    return el && el.hasAttribute("data-o") ? +el.dataset.o : null;
+  }
+
+  /* The first text node at or after a DOM boundary point (node, offset), or null. */
+  function textAtOrAfter(node, offset) {
+    const walker = textWalker();
+    if (node.nodeType === Node.TEXT_NODE && offsetOfText(node) !== null) return node;
+    if (node.nodeType === Node.TEXT_NODE) {
+      walker.currentNode = node;
+      return walker.nextNode();
+    }
+    if (offset < node.childNodes.length) {
+      const child = node.childNodes[offset];
+      if (child.nodeType === Node.TEXT_NODE && offsetOfText(child) !== null) return child;
+      walker.currentNode = child;
+      return walker.nextNode();
+    }
+    // After the node's last child: the first text after the node's subtree.
+    let last = node;
+    while (last.lastChild) last = last.lastChild;
+    walker.currentNode = last;
+    return walker.nextNode();
+  }
+
+  function pointOffset(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE && offsetOfText(node) !== null) {
+      return offsetOfText(node) + codePoints(node.data.slice(0, offset));
+    }
+    const text = textAtOrAfter(node, offset);
+    return text ? offsetOfText(text) : bodyLength;
+  }
+
+  /* {start, end, text} of the current selection inside #body, or null. */
+  function selectionInBody() {
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0).cloneRange();
+    const whole = document.createRange();
+    whole.selectNodeContents(bodyEl);
+    if (range.compareBoundaryPoints(Range.END_TO_START, whole) >= 0) return null; // starts after body
+    if (range.compareBoundaryPoints(Range.START_TO_END, whole) <= 0) return null; // ends before body
+    if (range.compareBoundaryPoints(Range.START_TO_START, whole) < 0) range.setStart(whole.startContainer, whole.startOffset);
+    if (range.compareBoundaryPoints(Range.END_TO_END, whole) > 0) range.setEnd(whole.endContainer, whole.endOffset);
+    const start = pointOffset(range.startContainer, range.startOffset);
+    const end = pointOffset(range.endContainer, range.endOffset);
+    if (start === null || end === null || start >= end) return null;
+    return { start, end, text: quoteBetween(start, end, range), rect: range.getBoundingClientRect(), range };
+  }
+
+  /* Rebuild body[start:end] from the text nodes, filling paragraph gaps with "\n". */
+  function quoteBetween(start, end, range) {
+    const walker = textWalker();
+    let node = textAtOrAfter(range.startContainer, range.startContainer.nodeType === Node.TEXT_NODE ? 0 : range.startOffset);
+    let out = "";
+    let pos = start;
+    while (node) {
+      const o = offsetOfText(node);
+      if (o !== null) {
+        if (o >= end) break;
+        const chars = Array.from(node.data);
+        const a = Math.max(start, o), b = Math.min(end, o + chars.length);
+        if (b > a) {
+          if (a > pos) out += "\n".repeat(a - pos);
+          out += chars.slice(a - o, b - o).join("");
+          pos = b;
+        }
+      }
+      walker.currentNode = node;
+      node = walker.nextNode();
+    }
+    if (end > pos) out += "\n".repeat(end - pos);
+    return out;
+  }
+
+  /* ---------- panels ---------- */
+
+  function place(panel, rect) {
+    panel.hidden = false;
+    if (narrow.matches || !rect) {
+      panel.style.top = "";
+      panel.style.left = "";
+      return;
+    }
+    const width = panel.offsetWidth || 360;
+    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
+    panel.style.top = rect.bottom + window.scrollY + 8 + "px";
+    panel.style.left = left + "px";
+  }
+
+  /* Keep the pending selection visible while focus is in the panel (CSS Custom Highlight API). */
+  function showPending(range) {
+    if (!window.Highlight || !CSS.highlights) return;
+    if (range) CSS.highlights.set("pending", new Highlight(range));
+    else CSS.highlights.delete("pending");
+  }
+
+  function hide(panel) {
+    if (panel === selectPanel) showPending(null);
+    panel.hidden = true;
+    panel.querySelectorAll("[data-errors]").forEach((box) => { box.innerHTML = ""; });
+  }
+
+  function openSelectPanel(selection) {
+    if (!selection) return false;
+    hide(spanPanel);
+    selectForm.reset();
+    selectForm.elements.start.value = selection.start;
+    selectForm.elements.end.value = selection.end;
+    selectForm.elements.text.value = selection.text;
+    selectForm.querySelector("[data-selection-quote]").textContent =
+      "“" + (selection.text.length > 90 ? selection.text.slice(0, 88) + "…" : selection.text) + "”";
+    const list = selectForm.querySelector(".suggestions");
+    list.innerHTML = "";
+    delete list.dataset.q;
+    place(selectPanel, selection.rect);
+    showPending(selection.range);
+    selectForm.elements.q.focus({ preventScroll: true });
+    return true;
+  }
+
+  function spanUrl(id) {
+    return reader.dataset.panelUrl.replace("/0/", "/" + id + "/");
+  }
+
+  function openSpan(id) {
+    focusSpan(id, false);
+    return htmx.ajax("GET", spanUrl(id), { target: "#span-panel", swap: "innerHTML" });
+  }
+
+  function anchorRect(id) {
+    const anchor = document.getElementById("span-" + id);
+    const mark = anchor && anchor.nextElementSibling;
+    return (mark || anchor) ? (mark || anchor).getBoundingClientRect() : null;
+  }
+
+  function focusSpan(id, scroll) {
+    bodyEl.querySelectorAll("mark.focused").forEach((m) => m.classList.remove("focused"));
+    document.querySelectorAll(".passage.current").forEach((m) => m.classList.remove("current"));
+    focusedId = id;
+    if (!id) return;
+    bodyEl.querySelectorAll('mark[data-spans~="' + id + '"]').forEach((m) => m.classList.add("focused"));
+    const item = document.querySelector('.passage[data-span="' + id + '"]');
+    if (item) item.classList.add("current");
+    const anchor = document.getElementById("span-" + id);
+    if (scroll && anchor) (anchor.nextElementSibling || anchor).scrollIntoView({ block: "center" });
+  }
+
+  /* ---------- type-ahead ---------- */
+
+  function suggest(input) {
+    const form = input.form;
+    const list = form.querySelector(".suggestions");
+    const q = input.value;
+    clearTimeout(typeTimer);
+    return htmx.ajax("GET", reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q), { target: list, swap: "innerHTML" })
+      .then(() => {
+        list.dataset.q = q;
+        const first = list.querySelector(".suggestion");
+        if (first) fitRoles(form, first.dataset.kind);
+      });
+  }
+
+  function moveChoice(input, step) {
+    const options = Array.from(input.form.querySelectorAll(".suggestion"));
+    if (!options.length) return;
+    let i = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+    i = (i + step + options.length) % options.length;
+    options.forEach((o, k) => o.setAttribute("aria-selected", k === i ? "true" : "false"));
+    options[i].scrollIntoView({ block: "nearest" });
+    fitRoles(input.form, options[i].dataset.kind);
+  }
+
+  /* The role menu offers only the roles that fit the highlighted term's kind (the server checks too). */
+  function fitRoles(form, kind) {
+    const select = form.querySelector("select[name=role]");
+    if (!select || !kind) return;
+    select.querySelectorAll("option[value]").forEach((o) => {
+      o.disabled = !!o.value && (kind === "event") !== (o.value === "event");
+    });
+    if (select.selectedOptions[0] && select.selectedOptions[0].disabled) select.value = "";
+  }
+
+  function submitWith(form, termId) {
+    form.querySelector("[data-term-input]").value = termId;
+    form.requestSubmit();
+  }
+
+  /* Enter in a type-ahead: take the highlighted term (waiting for the list if it is not there yet). */
+  function choose(input) {
+    const form = input.form;
+    const list = form.querySelector(".suggestions");
+    if (!input.value.trim()) {
+      showError(form, "<p class=\"error\" role=\"alert\">Type part of a term's name, then choose it.</p>");
+      return;
+    }
+    const ready = list.dataset.q === input.value ? Promise.resolve() : suggest(input);
+    ready.then(() => {
+      const option = list.querySelector('.suggestion[aria-selected="true"]') || list.querySelector(".suggestion");
+      if (option) submitWith(form, option.dataset.term);
+      else showError(form, "<p class=\"error\" role=\"alert\">No term matches “" + escapeHtml(input.value) + "”.</p>");
+    });
+  }
+
+  function escapeHtml(s) {
+    const div = document.createElement("div");
+    div.textContent = s;
+    return div.innerHTML;
+  }
+
+  function showError(elt, html) {
+    const form = elt && elt.closest ? elt.closest("form") : null;
+    const box = (form && form.querySelector("[data-errors]")) ||
+      (elt && elt.closest && elt.closest(".panel, .span-card") && elt.closest(".panel, .span-card").querySelector("[data-errors]")) ||
+      spanPanel.querySelector("[data-errors]") || selectForm.querySelector("[data-errors]");
+    if (box) box.innerHTML = html;
+  }
+
+  document.addEventListener("input", (e) => {
+    if (!e.target.matches("[data-typeahead]")) return;
+    const input = e.target;
+    input.form.querySelector("[data-term-input]").value = "";
+    clearTimeout(typeTimer);
+    typeTimer = setTimeout(() => suggest(input), 120);
+  });
+
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    // Ctrl+Enter saves from anywhere in a tagging form (the role menu, the note).
+    const tagging = t.closest && t.closest("form.typeahead");
+    if (tagging && e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      const input = tagging.querySelector("[data-typeahead]");
+      if (tagging.querySelector("[data-term-input]").value) tagging.requestSubmit();
+      else choose(input);
+      return;
+    }
+    if (t.matches && t.matches("[data-typeahead]")) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        moveChoice(t, e.key === "ArrowDown" ? 1 : -1);
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        clearTimeout(typeTimer);
+        choose(t);
+      }
+    }
+  });
+
+  /* ---------- htmx: errors, swaps ---------- */
+
+  document.body.addEventListener("htmx:beforeRequest", (e) => {
+    const form = e.detail.elt.closest && e.detail.elt.closest("form");
+    const box = form && form.querySelector("[data-errors]");
+    if (box) box.innerHTML = "";
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", (e) => {
+    const status = e.detail.xhr.status;
+    if (status >= 400) {
+      e.detail.shouldSwap = false;
+      e.detail.isError = false;
+      const text = status < 500 ? e.detail.xhr.responseText
+        : "<p class=\"error\" role=\"alert\">The server failed (" + status + "); nothing was saved. Try again.</p>";
+      showError(e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt, text);
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    if (e.detail.target !== spanPanel) return;
+    const card = spanPanel.querySelector(".span-card[data-span]");
+    const id = card ? card.dataset.span : null;
+    if (id) focusSpan(id, false);
+    place(spanPanel, (id && anchorRect(id)) || lastRect || null);
+    if (id && anchorRect(id)) lastRect = anchorRect(id);
+  });
+
+  document.body.addEventListener("htmx:afterRequest", (e) => {
+    if (e.detail.elt === selectForm && e.detail.successful) {
+      hide(selectPanel);
+      selectForm.reset();
+      selectForm.querySelector(".suggestions").innerHTML = "";
+      const sel = window.getSelection();
+      if (sel) sel.removeAllRanges();
+    }
+  });
+
+  /* A submit with text typed but no term chosen yet: choose first, then submit. */
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const term = form.querySelector("[data-term-input]");
+    const input = form.querySelector("[data-typeahead]");
+    if (term && !term.value && input && input.value.trim()) {
+      e.preventDefault();
+      e.stopPropagation();
+      choose(input);
+    }
+  }, true);
+
+  /* ---------- mouse ---------- */
+
+  // On the document, not the body: a drag may start in the text and end beside it.
+  document.addEventListener("mouseup", (e) => {
+    if (e.target.closest && e.target.closest(".panel")) return;
+    setTimeout(() => {
+      const selection = selectionInBody();
+      if (selection) openSelectPanel(selection);
+      else if (bodyEl.contains(e.target) && !e.target.closest("mark.hl")) hide(selectPanel);
+    }, 0);
+  });
+
+  document.addEventListener("click", (e) => {
+    const t = e.target;
+    const close = t.closest("[data-action=close]");
+    if (close) {
+      hide(close.closest(".panel"));
+      return;
+    }
+    const suggestion = t.closest(".suggestion");
+    if (suggestion) {
+      submitWith(suggestion.closest("form"), suggestion.dataset.term);
+      return;
+    }
+    const recent = t.closest("#recent-terms [data-term]");
+    if (recent) {
+      submitWith(selectForm, recent.dataset.term);
+      return;
+    }
+    const choice = t.closest("[data-open-span]");
+    if (choice) {
+      openSpan(choice.dataset.openSpan);
+      return;
+    }
+    const link = t.closest(".passage-link");
+    if (link) {
+      e.preventDefault();
+      const id = link.dataset.span;
+      history.replaceState(null, "", "#span-" + id);
+      focusSpan(id, true);
+      openSpan(id);
+      return;
+    }
+    const mark = t.closest("#body mark.hl");
+    if (mark) {
+      const sel = window.getSelection();
+      if (sel && !sel.isCollapsed) return; // the end of a drag, not a click
+      const ids = mark.dataset.spans.split(" ");
+      lastRect = mark.getBoundingClientRect();
+      hide(selectPanel);
+      if (ids.length === 1) openSpan(ids[0]);
+      else htmx.ajax("GET", reader.dataset.chooseUrl + "?ids=" + ids.join("+"), { target: "#span-panel", swap: "innerHTML" });
+    }
+  });
+
+  /* ---------- keyboard ---------- */
+
+  function passageIds() {
+    return Array.from(bodyEl.querySelectorAll("a.anchor")).map((a) => a.id.slice(5));
+  }
+
+  function clickInPanel(selector) {
+    const button = spanPanel.querySelector(selector);
+    if (button) button.click();
+    return !!button;
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    const typing = t.closest && t.closest("input, textarea, select, [contenteditable]");
+    if (e.key === "Escape") {
+      if (!shortcuts.hidden) hide(shortcuts);
+      else if (!selectPanel.hidden) hide(selectPanel);
+      else hide(spanPanel);
+      if (typing) t.blur();
+      return;
+    }
+    if (typing) return;
+    const key = e.key;
+    if (key === "?") {
+      shortcuts.hidden = !shortcuts.hidden;
+      if (!shortcuts.hidden) place(shortcuts, { left: 24, bottom: 80 });
+    } else if (key === "t" || (key === "Enter" && !t.closest("a, button, summary"))) {
+      if (openSelectPanel(selectionInBody())) e.preventDefault();
+    } else if (/^[1-9]$/.test(key)) {
+      const recent = document.querySelectorAll("#recent-terms [data-term]")[+key - 1];
+      const selection = selectionInBody();
+      if (recent && selection) {
+        e.preventDefault();
+        openSelectPanel(selection);
+        submitWith(selectForm, recent.dataset.term);
+      }
+    } else if (key === "j" || key === "k") {
+      const ids = passageIds();
+      if (!ids.length) return;
+      const at = ids.indexOf(String(focusedId));
+      const next = at < 0 ? (key === "j" ? 0 : ids.length - 1) : Math.max(0, Math.min(ids.length - 1, at + (key === "j" ? 1 : -1)));
+      focusSpan(ids[next], true);
+      lastRect = anchorRect(ids[next]);
+      openSpan(ids[next]);
+    } else if (key === "x" || key === "Delete") {
+      if (!focusedId) return;
+      const card = spanPanel.querySelector(".span-card[data-span]");
+      if (!spanPanel.hidden && card && card.dataset.span === String(focusedId)) clickInPanel("[data-action=delete]");
+      else openSpan(focusedId).then(() => clickInPanel("[data-action=delete]"));
+    } else if (key === "u") {
+      clickInPanel("[data-action=undo]");
+    }
+  });
+
+  /* ---------- links to a passage: /articles/<id>/#span-<id> ---------- */
+
+  function followHash() {
+    const match = /^#span-(\d+)$/.exec(window.location.hash);
+    if (match) focusSpan(match[1], true);
+  }
+  window.addEventListener("hashchange", followHash);
+  followHash();
+})();
