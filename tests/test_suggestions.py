@@ -1,11 +1,15 @@
-"""Vocabulary suggestions: the matcher (corpus/nlp.py) and which names suggest which term
-(annotations/suggestions.py)."""
+"""Vocabulary suggestions: the matcher (corpus/nlp.py), which names suggest which term
+(annotations/suggestions.py), and what the reader shows of them."""
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from annotations.models import Span, Term
@@ -167,3 +171,88 @@ def test_suggestions_are_cached_until_the_vocabulary_changes(
     first = suggestions_for(article, [])
     with django_assert_num_queries(2):  # the vocabulary's version; the matches come from the cache
         assert suggestions_for(article, []) == first
+
+
+# --- The reader ---
+
+
+@pytest.fixture
+def demo(db) -> Article:
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
+
+
+def underlines(html: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, term id, text) of every suggestion in the page."""
+    pattern = r'<span class="suggest" data-o="(\d+)" data-term="(\d+)" data-end="(\d+)" title="[^"]*">'
+    found = re.findall(pattern + "([^<]*)</span>", html)
+    return [(int(o), int(end), term, text) for o, term, end, text in found]
+
+
+def test_reader_underlines_vocabulary_names_in_the_demo_article(alice_client, demo):
+    html = alice_client.get(f"/articles/{demo.pk}/").content.decode()
+    soleimani = Term.objects.get(slug="qasem-soleimani")
+    start = demo.body.index("Qasem Soleimani")
+    assert (
+        f'<span class="suggest" data-o="{start}" data-term="{soleimani.pk}" data-end="{start + 15}" '
+        'title="Suggest: Qasem Soleimani — click to tag">Qasem Soleimani</span>'
+    ) in html
+    found = underlines(html)
+    assert all(demo.body[start:end] == text for start, end, _term, text in found)
+    texts = {text for *_, text in found}
+    assert {"Iran", "United States", "Trump", "U.S."} <= texts
+    assert "Tehran" not in texts and "Washington" not in texts  # names of two terms
+    assert "Hide suggestions" in html
+
+
+def test_hiding_suggestions_lasts_for_the_session_and_works_without_javascript(alice_client, demo):
+    response = alice_client.post(f"/articles/{demo.pk}/suggestions/", {"show": "0"})
+    assert response.status_code == 302 and response["Location"] == f"/articles/{demo.pk}/"
+    html = alice_client.get(f"/articles/{demo.pk}/").content.decode()
+    assert not underlines(html) and "Show suggestions" in html
+    other = Article.objects.exclude(pk=demo.pk).first()
+    assert not underlines(alice_client.get(f"/articles/{other.pk}/").content.decode())
+
+    alice_client.post(f"/articles/{demo.pk}/suggestions/", {"show": "1"})
+    assert underlines(alice_client.get(f"/articles/{demo.pk}/").content.decode())
+
+
+def test_setting_off_shows_no_suggestions_and_no_toggle(alice_client, demo, settings):
+    settings.MARGINALIA_SUGGESTIONS = False
+    html = alice_client.get(f"/articles/{demo.pk}/").content.decode()
+    assert not underlines(html) and "suggestions-toggle" not in html
+
+
+def test_saved_passage_repaints_its_paragraph_with_the_remaining_suggestions(alice_client, demo):
+    soleimani = Term.objects.get(slug="qasem-soleimani")
+    start = demo.body.index("Qasem Soleimani")
+    response = alice_client.post(
+        f"/articles/{demo.pk}/spans/",
+        {"start": start, "end": start + 15, "text": "Qasem Soleimani", "term": soleimani.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    paragraph = response.content.decode().split('<p hx-swap-oob="true"', 1)[1].split("</p>", 1)[0]
+    found = underlines(paragraph)
+    assert start not in [o for o, *_ in found]
+    assert {"United States", "Iran"} <= {text for *_, text in found}
+    span = Span.objects.get()
+    assert f'data-spans="{span.pk}"' in paragraph and ">Qasem Soleimani</mark>" in paragraph
+
+
+def test_repainted_paragraphs_have_no_suggestions_when_hidden(alice_client, demo):
+    alice_client.post(f"/articles/{demo.pk}/suggestions/", {"show": "0"})
+    start = demo.body.index("United States")
+    united_states = Term.objects.get(slug="united-states")
+    response = alice_client.post(
+        f"/articles/{demo.pk}/spans/",
+        {"start": start, "end": start + 13, "text": "United States", "term": united_states.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and not underlines(response.content.decode())
+
+
+def test_hiding_suggestions_needs_login_and_post(alice_client, demo):
+    response = Client().post(f"/articles/{demo.pk}/suggestions/", {"show": "0"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert alice_client.get(f"/articles/{demo.pk}/suggestions/").status_code == 405
