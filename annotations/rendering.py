@@ -9,6 +9,10 @@ A piece covered by passages is `<mark class="hl KIND dN" data-spans="ID ID">`: K
 event, both or untagged (from the covering passages' tags), N the overlap depth (capped at 4),
 and its title lists every tag of every covering passage. An empty `<a id="span-ID">` marks
 where each passage starts, so `/articles/<id>/#span-<id>` links land on it.
+
+A vocabulary suggestion (annotations/suggestions.py) outside every passage is
+`<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">`: it holds its
+body characters like any other piece, so selections across it map to offsets as before.
 """
 
 from __future__ import annotations
@@ -50,12 +54,21 @@ def _tag_kinds_and_titles(spans: Iterable[Span]) -> tuple[dict[int, set[str]], d
     return kinds, titles
 
 
-def render_paragraphs(body: str, spans: Sequence[Span], only: Iterable[int] | None = None) -> dict[int, str]:
+def render_paragraphs(
+    body: str,
+    spans: Sequence[Span],
+    only: Iterable[int] | None = None,
+    suggestions: Sequence[tuple[int, int, int]] = (),
+    labels: dict[int, str] | None = None,
+) -> dict[int, str]:
     """HTML of each paragraph (or of the paragraphs in `only`), keyed by paragraph index.
 
     `spans` are the live passages touching those paragraphs, with `tag_list` attached
-    (SpanQuerySet.for_reader)."""
+    (SpanQuerySet.for_reader). `suggestions` are (start, end, term id) in reading order, outside
+    the passages; `labels` names their terms. One that does not lie wholly inside unhighlighted
+    text is left out, so the text stays 1:1 whatever is passed."""
     bounds = paragraph_bounds(body)
+    plain = _PlainText(body, suggestions, labels or {})
     wanted = sorted(set(only)) if only is not None else range(len(bounds))
     kinds, titles = _tag_kinds_and_titles(spans)
 
@@ -81,13 +94,21 @@ def render_paragraphs(body: str, spans: Sequence[Span], only: Iterable[int] | No
         while i < len(cuts) and cuts[i] <= p_end:
             cut = cuts[i]
             if cut > position:
-                parts.append(_piece(body[position:cut], position, active, kinds, titles))
+                parts.append(
+                    _piece(body[position:cut], position, active, kinds, titles)
+                    if active
+                    else plain.render(position, cut)
+                )
                 position = cut
             for pk in _apply(cut, active, opens, closes):
                 parts.append(f'<a id="span-{pk}" class="anchor"></a>')
             i += 1
         if position < p_end:
-            parts.append(_piece(body[position:p_end], position, active, kinds, titles))
+            parts.append(
+                _piece(body[position:p_end], position, active, kinds, titles)
+                if active
+                else plain.render(position, p_end)
+            )
         parts.append("</p>")
         html[index] = "".join(parts)
     return html
@@ -105,11 +126,41 @@ def _apply(
     return opened
 
 
+class _PlainText:
+    """Unhighlighted body text, with the suggestions that lie wholly inside it underlined.
+    Pieces are asked for in reading order, so one pass over the suggestions serves them all."""
+
+    def __init__(self, body: str, suggestions: Sequence[tuple[int, int, int]], labels: dict[int, str]):
+        self.body, self.suggestions, self.labels, self.next = body, suggestions, labels, 0
+
+    def render(self, start: int, end: int) -> str:
+        body, suggestions = self.body, self.suggestions
+        parts, position, i = [], start, self.next
+        while i < len(suggestions) and suggestions[i][0] < start:
+            i += 1  # began in text already rendered (or inside a passage)
+        while i < len(suggestions) and suggestions[i][0] < end:
+            s_start, s_end, term_id = suggestions[i]
+            i += 1
+            if s_end > end or s_start < position:
+                continue  # would cross into a passage or the next paragraph, or overlap the last one
+            if s_start > position:
+                text = escape(body[position:s_start], quote=False)
+                parts.append(f'<span data-o="{position}">{text}</span>')
+            title = escape(f"Suggest: {self.labels.get(term_id, 'a term')} — click to tag")
+            parts.append(
+                f'<span class="suggest" data-o="{s_start}" data-term="{term_id}" data-end="{s_end}" '
+                f'title="{title}">{escape(body[s_start:s_end], quote=False)}</span>'
+            )
+            position = s_end
+        self.next = i
+        if position < end:
+            parts.append(f'<span data-o="{position}">{escape(body[position:end], quote=False)}</span>')
+        return "".join(parts)
+
+
 def _piece(
     text: str, offset: int, active: list[int], kinds: dict[int, set[str]], titles: dict[int, list[str]]
 ) -> str:
-    if not active:
-        return f'<span data-o="{offset}">{escape(text, quote=False)}</span>'
     kind_set: set[str] = set()
     labels: list[str] = []
     for pk in active:
@@ -132,10 +183,15 @@ def _piece(
     )
 
 
-def render_body(body: str, spans: Sequence[Span]) -> str:
+def render_body(
+    body: str,
+    spans: Sequence[Span],
+    suggestions: Sequence[tuple[int, int, int]] = (),
+    labels: dict[int, str] | None = None,
+) -> str:
     """The whole article body as HTML."""
     # No whitespace between paragraphs: every text node in the body is body text.
-    return "".join(render_paragraphs(body, spans).values())
+    return "".join(render_paragraphs(body, spans, suggestions=suggestions, labels=labels).values())
 
 
 def _clip(text: str, length: int) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/<int:article_id>/", reader.reader, name="reader"),
     path("articles/<int:article_id>/passages/", reader.side_list, name="side-list"),
     path("articles/<int:article_id>/activity/", reader.article_activity, name="article-activity"),
+    path("articles/<int:article_id>/suggestions/", reader.show_suggestions, name="suggestions-show"),
     path("articles/<int:article_id>/spans/", spans.create_span, name="span-create"),
     path("articles/<int:article_id>/spans/choose/", spans.choose_span, name="span-choose"),
     path("articles/<int:article_id>/notes/", notes.add_article_note, name="article-note-add"),

@@ -1,9 +1,11 @@
 """Benchmark the reader on a long, heavily annotated article.
 
 An article of 20,000 words with 2,000 overlapping passages by three analysts (each with tags, some
-with notes) in a throwaway SQLite database. Prints one line: the median server time to render the
-reader, the median time to save a new passage and get its fragment back, and, when Chromium is
-available, the browser's time to interactive for that page.
+with notes) in a throwaway SQLite database, with the demo vocabulary loaded so that the reader
+underlines its names as suggestions. Prints one line: the median server time to render the
+reader (with suggestions, and with them hidden), the first render after a vocabulary change
+(suggestions computed, not cached), the median time to save a new passage and get its fragment
+back, and, when Chromium is available, the browser's time to interactive for that page.
 
     .venv/bin/python bench/reader.py
 """
@@ -37,6 +39,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from annotations.models import PREFIX_LENGTH, Note, Span, Tag, Term  # noqa: E402
+from annotations.vocabulary import load_vocabulary  # noqa: E402
 from corpus.models import Article  # noqa: E402
 
 WORDS = 20_000
@@ -75,6 +78,7 @@ def populate() -> tuple[Article, list[User], list[Term], list[int]]:
     rng = random.Random(20200103)
     call_command("migrate", verbosity=0)
     analysts = [User.objects.create_user(name, password=PASSWORD) for name in ("alice", "bob", "charlie")]
+    load_vocabulary(ROOT / "annotations" / "demo" / "seed_vocabulary.json")
     terms = [
         Term.objects.create(slug=f"actor-{i}", kind="actor", label=f"Actor {i}", code=f"A{i:02}")
         for i in range(30)
@@ -136,6 +140,24 @@ def measure_server(article: Article, user: User, terms: list[Term], starts: list
         renders.append(time.perf_counter() - began)
         render_cpu.append(time.process_time() - began_cpu)
         assert response.status_code == 200
+    suggestions = response.content.count(b'class="suggest"')
+    # The first render after a vocabulary edit: the article's names are matched again.
+    term = Term.objects.get(slug="iran")
+    firsts = []
+    for i in range(5):
+        term.description = f"Edited {i}"
+        term.save()
+        began = time.perf_counter()
+        client.get(url)
+        firsts.append(time.perf_counter() - began)
+    client.post(f"/articles/{article.pk}/suggestions/", {"show": "0"})
+    hidden = []
+    for _ in range(RENDER_RUNS):
+        began = time.perf_counter()
+        client.get(url)
+        hidden.append(time.perf_counter() - began)
+    client.post(f"/articles/{article.pk}/suggestions/", {"show": "1"})
+    suggest = (suggestions, median_ms(firsts), median_ms(hidden))
     rng = random.Random(7)
     saves, save_cpu = [], []
     for _ in range(SAVE_RUNS):
@@ -147,7 +169,7 @@ def measure_server(article: Article, user: User, terms: list[Term], starts: list
         save_cpu.append(time.process_time() - began_cpu)
         assert response.status_code == 200, response.content[:300]
     # CPU time of this process as well: wall time on a shared 2-core machine moves with its load.
-    return (median_ms(renders), median_ms(render_cpu)), (median_ms(saves), median_ms(save_cpu)), size
+    return (median_ms(renders), median_ms(render_cpu)), (median_ms(saves), median_ms(save_cpu)), size, suggest
 
 
 def free_port() -> int:
@@ -256,11 +278,13 @@ def responsiveness(page, article: Article) -> tuple[float, float]:
 
 def main() -> None:
     article, analysts, terms, starts = populate()
-    render, save, size = measure_server(article, analysts[0], terms, starts)
+    render, save, size, (suggestions, first, hidden) = measure_server(article, analysts[0], terms, starts)
     browser = measure_browser(article)
     print(
         f"reader: render {render[0]:.0f} ms median (CPU {render[1]:.0f} ms; {RENDER_RUNS} runs, "
-        f"{size / 1e6:.1f} MB page), save {save[0]:.0f} ms median (CPU {save[1]:.0f} ms; {SAVE_RUNS} runs); "
+        f"{size / 1e6:.1f} MB page, {suggestions} suggestions; {hidden:.0f} ms with suggestions hidden, "
+        f"{first:.0f} ms the first time after a vocabulary edit), "
+        f"save {save[0]:.0f} ms median (CPU {save[1]:.0f} ms; {SAVE_RUNS} runs); "
         f"{browser}; load average {os.getloadavg()[0]:.1f} "
         f"({WORDS:,} words, {PASSAGES:,} passages by 3 analysts, SQLite)"
     )

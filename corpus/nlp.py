@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy
 import spacy
@@ -93,3 +93,54 @@ def sentences_around(body: str, starts: list[int], start: int, end: int) -> str:
     last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, first)
     bounds = sentence_bounds(body, starts)
     return body[bounds[first][0] : bounds[last][1]]
+
+
+# --- Vocabulary matching: names of the vocabulary found in a text. ---
+
+# Names matched with their case: a short all-capital name ("US", "EU", "KH") would otherwise
+# find the everyday word it spells ("us"). Longer ones ("NATO", "IRGC") spell no word.
+_CASE_SENSITIVE_UP_TO = 3
+
+# The matchers of the latest vocabulary version only: a new version replaces them.
+_matchers: dict[str, tuple] = {}
+
+
+def _is_acronym(name: str) -> bool:
+    return name.isupper() and len(name) <= _CASE_SENSITIVE_UP_TO
+
+
+def _build_matchers(phrases: Sequence[tuple[str, int]]) -> tuple:
+    from spacy.matcher import PhraseMatcher
+
+    nlp = pipeline()
+    by_case = {True: PhraseMatcher(nlp.vocab, attr="ORTH"), False: PhraseMatcher(nlp.vocab, attr="LOWER")}
+    grouped: dict[tuple[bool, int], list[str]] = {}
+    for name, term_id in phrases:
+        grouped.setdefault((_is_acronym(name), term_id), []).append(name)
+    for (exact, term_id), names in grouped.items():
+        by_case[exact].add(str(term_id), list(nlp.tokenizer.pipe(names)))
+    return by_case[False], by_case[True]
+
+
+def phrase_matches(text: str, version: str, phrases: Sequence[tuple[str, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, term id) of every vocabulary name in `text`, code-point offsets, end exclusive.
+
+    `phrases` are (name, term id) pairs; the matchers are built from them once per `version` and
+    reused while the version stays the same (the phrases are then not read again). Names match
+    case-insensitively, token by token ("Rouhani" finds "ROUHANI" and "Rouhani's" but not
+    "Rouhanis"); short all-capital names match with their case. Where matches overlap the longest
+    wins (the earliest among equals)."""
+    from spacy.util import filter_spans
+
+    cached = _matchers.get(version)
+    if cached is None:
+        cached = _build_matchers(phrases)
+        _matchers.clear()
+        _matchers[version] = cached
+    nlp = pipeline()
+    doc = nlp.make_doc(text)
+    found = []
+    for matcher in cached:
+        found.extend(matcher(doc, as_spans=True))
+    strings = nlp.vocab.strings
+    return [(span.start_char, span.end_char, int(strings[span.label])) for span in filter_spans(found)]

@@ -161,6 +161,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 MARGINALIA_MAX_IMPORT_BYTES = int(os.environ.get("MARGINALIA_MAX_IMPORT_BYTES", 5 * 1024 * 1024))
 # Name of an installed spaCy model (e.g. "en_core_web_sm"); empty means spacy.blank("en").
 MARGINALIA_SPACY_MODEL = os.environ.get("MARGINALIA_SPACY_MODEL", "")
+# Underline the vocabulary's names found in the reader's text; analysts can still hide them.
+MARGINALIA_SUGGESTIONS = env_bool("MARGINALIA_SUGGESTIONS", True)
 
 LOGGING = {
     "version": 1,

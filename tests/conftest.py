@@ -22,6 +22,15 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (the reader caches vocabulary suggestions)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def alice(db) -> User:
     return User.objects.create_user("alice", "alice@example.org", PASSWORD)

@@ -1,5 +1,6 @@
 """The annotation loop in real Chromium: select with the mouse, tag, note, reload, overlap, delete, undo,
-tag by keyboard alone, and a colleague who cannot change the passage."""
+tag by keyboard alone, tag a vocabulary suggestion by click or key, and a colleague who cannot change
+the passage."""
 
 from __future__ import annotations
 
@@ -39,18 +40,21 @@ def open_reader(
     page.wait_for_selector("#body p")
 
 
-# Finds the DOM point of a body offset (code points) through the data-o attributes, as reader.js does.
+# Finds the DOM point of a body offset (code points) through the data-o attributes, as reader.js does:
+# the text node that holds the character at the offset (or, at the very end, the last one).
 POINT_JS = """
   const point = (offset) => {
+    let last = null;
     for (const el of document.querySelectorAll('#body [data-o]')) {
       const node = el.firstChild;
       if (!node || node.nodeType !== Node.TEXT_NODE) continue;
       const chars = Array.from(node.data), o = +el.dataset.o;
-      if (o <= offset && offset <= o + chars.length) {
+      if (o <= offset && offset < o + chars.length) {
         return [node, chars.slice(0, offset - o).join('').length];
       }
+      if (offset === o + chars.length) last = [node, node.data.length];
     }
-    return null;
+    return last;
   };
 """
 
@@ -237,6 +241,69 @@ def test_overlap_delete_undo_and_keyboard_tagging(page, live_server, demo):
     # `?` shows the shortcuts.
     page.keyboard.press("?")
     page.wait_for_selector("#shortcuts:not([hidden])")
+
+
+def test_clicking_a_suggestion_tags_it_at_once_and_it_stays_after_reload(page, live_server, demo):
+    start, end = body_offsets(demo, "Qasem Soleimani")
+    soleimani = Term.objects.get(slug="qasem-soleimani")
+    open_reader(page, live_server, demo)
+    suggestion = page.locator(f"#body .suggest[data-o='{start}']")
+    assert suggestion.inner_text() == "Qasem Soleimani"
+    assert suggestion.get_attribute("data-term") == str(soleimani.pk)
+
+    suggestion.click()
+    page.wait_for_selector("#span-panel .span-card[data-span]")
+    span = Span.objects.get()
+    assert (span.start, span.end, span.quote) == (start, end, "Qasem Soleimani")
+    assert [(t.term, t.role) for t in span.tags.all()] == [(soleimani, "mentioned")]
+    assert mark_text(page, span.pk) == "Qasem Soleimani"  # the highlight, without a reload
+    assert page.locator(f"#body .suggest[data-o='{start}']").count() == 0
+    assert page.locator("#select-panel").is_hidden()
+    # The rest of the paragraph keeps its suggestions.
+    united_states = body_offsets(demo, "United States")[0]
+    assert page.locator(f"#body .suggest[data-o='{united_states}']").count() == 1
+
+    page.reload()
+    page.wait_for_selector(f"#body mark[data-spans~='{span.pk}']")
+    assert mark_text(page, span.pk) == "Qasem Soleimani"
+    assert page.locator(f"#body .suggest[data-o='{start}']").count() == 0
+
+
+def test_keyboard_s_walks_the_suggestions_and_enter_tags_one(page, live_server, demo):
+    open_reader(page, live_server, demo)
+    focused = "() => document.activeElement.matches('#body .suggest') && document.activeElement.textContent"
+    page.keyboard.press("s")
+    assert page.evaluate(focused) == "Qasem Soleimani"  # the first one in view
+    page.keyboard.press("s")
+    assert page.evaluate(focused) == "United States"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#span-panel .span-card[data-span]")
+    span = Span.objects.get()
+    assert span.quote == "United States" and span.start == body_offsets(demo, "United States")[0]
+    assert [(t.term.slug, t.role) for t in span.tags.all()] == [("united-states", "mentioned")]
+    assert mark_text(page, span.pk) == "United States"
+
+    # `s` carries on after the one just tagged.
+    page.keyboard.press("s")
+    assert page.evaluate(focused) == "Iran"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('#body a.anchor').length === 2")
+    assert sorted(Span.objects.values_list("quote", flat=True)) == ["Iran", "United States"]
+
+
+def test_hiding_suggestions_in_the_browser(page, live_server, demo):
+    open_reader(page, live_server, demo)
+    assert page.locator("#body .suggest").count() > 10
+    page.click("#suggestions-toggle button")
+    page.wait_for_selector("#suggestions-toggle button:has-text('Show suggestions')")
+    assert page.locator("#body .suggest").count() == 0
+    page.keyboard.press("s")  # nothing to go to; selection and tagging still work
+    drag_select(page, demo, "Qasem Soleimani")
+    tag_selection(page, "Soleimani")
+    assert page.locator("#body .suggest").count() == 0
+    page.click("#suggestions-toggle button")
+    page.wait_for_selector("#suggestions-toggle button:has-text('Hide suggestions')")
+    assert page.locator("#body .suggest").count() > 10
 
 
 def test_colleague_cannot_change_analysts_passage(page, live_server, demo):

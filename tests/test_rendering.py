@@ -1,4 +1,5 @@
-"""The body as HTML: every character exactly once, in order; each passage's highlight is its quote."""
+"""The body as HTML: every character exactly once, in order; each passage's highlight is its quote;
+each vocabulary suggestion outside the passages is underlined over exactly its text."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.models import Refused, Span
+from annotations.models import Refused, Span, Term
 from annotations.rendering import paragraphs_touching, render_body, render_paragraphs
+from annotations.suggestions import outside
 from corpus.models import Article
 
 ALPHABET = st.sampled_from(
@@ -27,6 +29,7 @@ class BodyText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
         self.by_span: dict[int, list[tuple[int, str]]] = {}
+        self.suggestions: list[tuple[int, int, int, str]] = []  # start, end, term, text
         self.paragraphs: list[int] = []
         self._stack: list[dict] = []
 
@@ -49,6 +52,8 @@ class BodyText(HTMLParser):
         self.text.append(data)
         for pk in attrs.get("data-spans", "").split():
             self.by_span.setdefault(int(pk), []).append((offset, data))
+        if attrs.get("class") == "suggest":
+            self.suggestions.append((offset, int(attrs["data-end"]), int(attrs["data-term"]), data))
 
 
 def fake_span(pk: int, body: str, start: int, end: int, kinds=("actor",)):
@@ -82,6 +87,23 @@ def bodies_with_spans(draw):
     return body, spans
 
 
+@st.composite
+def bodies_with_spans_and_suggestions(draw):
+    """As the reader gets them: suggestions that do not overlap each other (the longest name
+    wins) nor, once outside() has filtered them, any passage."""
+    body, spans = draw(bodies_with_spans())
+    found, position = [], 0
+    for term in range(draw(st.integers(0, 10))):
+        if position >= len(body):
+            break
+        start = draw(st.integers(position, len(body) - 1))
+        end = draw(st.integers(start + 1, min(len(body), start + 8)))
+        position = end + draw(st.integers(0, 3))
+        if not body[start].isspace() and not body[end - 1].isspace():  # a name, as spaCy finds them
+            found.append((start, end, 100 + term))
+    return body, spans, outside(found, [(s.start, s.end) for s in spans])
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bodies_with_spans())
 def test_rendered_text_is_the_body_and_each_highlight_is_its_quote(case):
@@ -101,14 +123,48 @@ def test_rendered_text_is_the_body_and_each_highlight_is_its_quote(case):
         assert rebuilt == span.quote
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies_with_spans_and_suggestions())
+def test_suggestions_keep_the_text_whole_and_underline_exactly_their_names(case):
+    body, spans, suggestions = case
+    parsed = parse(render_body(body, spans, suggestions, {100: "Iran"}))
+    assert "".join(parsed.text) == body
+    for span in spans:  # passages are drawn as without suggestions
+        assert parsed.by_span.get(span.pk, []) == parse(render_body(body, spans)).by_span.get(span.pk, [])
+    drawn = {(start, end, term) for start, end, term, _text in parsed.suggestions}
+    for start, end, _term, text in parsed.suggestions:
+        assert text == body[start:end]
+    # Every suggestion is drawn, unless it crosses a paragraph break (spaCy never finds those).
+    assert drawn == {s for s in suggestions if "\n\n" not in body[s[0] : s[1]]}
+
+
 @settings(max_examples=50, deadline=None)
-@given(bodies_with_spans())
+@given(bodies_with_spans_and_suggestions())
 def test_repainting_some_paragraphs_matches_the_full_render(case):
-    body, spans = case
-    full = render_paragraphs(body, spans)
+    body, spans, suggestions = case
+    full = render_paragraphs(body, spans, suggestions=suggestions)
     for span in spans:
         indexes = paragraphs_touching(body, span.start, span.end)
-        assert render_paragraphs(body, spans, only=indexes) == {i: full[i] for i in indexes}
+        repainted = render_paragraphs(body, spans, only=indexes, suggestions=suggestions)
+        assert repainted == {i: full[i] for i in indexes}
+
+
+def test_suggestion_is_underlined_outside_passages_only():
+    body = "Rouhani met Soleimani.\n\nSoleimani left."
+    first, second = body.index("Soleimani"), body.rindex("Soleimani")
+    suggestions = [(0, 7, 2), (first, first + 9, 1), (second, second + 9, 1)]
+    passage = fake_span(1, body, first, first + 9)
+    html = render_body(body, [passage], outside(suggestions, [(first, first + 9)]), {1: "Qasem Soleimani"})
+    assert html.startswith(
+        '<p id="p-0" data-o="0"><span class="suggest" data-o="0" data-term="2" data-end="7" '
+        'title="Suggest: a term — click to tag">Rouhani</span><span data-o="7"> met </span>'
+        '<a id="span-1" class="anchor"></a><mark class="hl actor d1" data-o="12"'
+    )
+    assert (
+        f'<p id="p-1" data-o="24"><span class="suggest" data-o="{second}" data-term="1" '
+        f'data-end="{second + 9}" title="Suggest: Qasem Soleimani — click to tag">Soleimani</span>'
+        f'<span data-o="{second + 9}"> left.</span></p>'
+    ) in html
 
 
 def test_overlapping_passages_get_depth_and_kind_and_all_tags_in_title():
@@ -140,11 +196,14 @@ def test_paragraphs_are_split_at_blank_lines_with_their_offsets():
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    body=st.lists(ALPHABET, min_size=1, max_size=60).map("".join),
+    body=st.lists(ALPHABET | st.just(" ab ") | st.just(" c "), min_size=1, max_size=60).map("".join),
     cuts=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 60)), max_size=8),
 )
 def test_reader_page_shows_the_body_and_every_saved_quote(alice_client, alice, body, cuts):
-    """End to end through Span.create_for and the reader view: what is stored is what is shown."""
+    """End to end through Span.create_for and the reader view: what is stored is what is shown,
+    with the vocabulary's names ("ab", "c") underlined wherever no passage covers them."""
+    for name in ("ab", "c"):
+        Term.objects.get_or_create(slug=f"name-{name}", defaults={"kind": "actor", "label": name})
     article = Article.objects.create(title="Property", body=body, sha256=uuid.uuid4().hex)
     spans = []
     for start, length in cuts:
@@ -162,3 +221,6 @@ def test_reader_page_shows_the_body_and_every_saved_quote(alice_client, alice, b
         pieces = parsed.by_span[span.pk]
         assert pieces[0][0] == span.start
         assert pieces[-1][0] + len(pieces[-1][1]) == span.end
+    for start, end, _term, text in parsed.suggestions:
+        assert text == body[start:end] and text in ("ab", "c")
+        assert not any(span.start < end and start < span.end for span in spans)

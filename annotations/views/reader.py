@@ -6,15 +6,17 @@ templates/annotations/reader.html.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from annotations.folding import fold
 from annotations.models import Change, Note, Span, Tag, Term
 from annotations.permissions import can_change
 from annotations.rendering import render_body, render_passage_list
+from annotations.suggestions import SESSION_KEY, suggestions_shown, suggestions_with_labels
 from corpus.models import Article
 
 ACTIVITY_LENGTH = 20
@@ -65,9 +67,15 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
     notes = list(article_notes(article))
     for note in notes:
         note.editable = can_change(request.user, note.author_id)
+    show_suggestions = suggestions_shown(request)
+    suggestions, labels = suggestions_with_labels(article, spans) if show_suggestions else ([], {})
     context = {
         "article": article,
-        "body_html": mark_safe(render_body(article.body, spans)),  # escaped piece by piece in rendering.py
+        # Escaped piece by piece in rendering.py.
+        "body_html": mark_safe(render_body(article.body, spans, suggestions, labels)),
+        "suggestions_enabled": settings.MARGINALIA_SUGGESTIONS,
+        "show_suggestions": show_suggestions,
+        "suggestion_count": len(suggestions),
         "passage_count": len(spans),
         "passages": passages,
         # Built in Python (rendering.py): a template loop over 2,000 passages costs half a second.
@@ -80,6 +88,15 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "changes": activity(article),
     }
     return render(request, "annotations/reader.html", context)
+
+
+@require_POST
+def show_suggestions(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Show (show=1) or hide (show=0) vocabulary suggestions in the reader, for this session.
+    A plain form post that lands back on the article; with htmx the body is taken from that page."""
+    article = get_object_or_404(Article, pk=article_id)
+    request.session[SESSION_KEY] = request.POST.get("show") != "1"
+    return redirect(article)
 
 
 @require_GET

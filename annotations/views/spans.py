@@ -17,6 +17,7 @@ from django_htmx.http import trigger_client_event
 from annotations.models import Refused, Span, Tag
 from annotations.permissions import can_change
 from annotations.rendering import paragraph_bounds, paragraphs_touching, render_paragraphs
+from annotations.suggestions import suggestions_shown, suggestions_with_labels
 from corpus.models import Article
 
 HISTORY_LENGTH = 30
@@ -45,14 +46,18 @@ def panel_context(request: HttpRequest, span: Span) -> dict:
     }
 
 
-def paragraphs_html(article: Article, span: Span) -> str:
-    """The paragraphs this passage touches, re-rendered for an out-of-band swap."""
+def paragraphs_html(article: Article, span: Span, *, suggestions: bool = True) -> str:
+    """The paragraphs this passage touches, re-rendered for an out-of-band swap, with the
+    vocabulary suggestions no passage covers now (if `suggestions`)."""
     indexes = paragraphs_touching(article.body, span.start, span.end)
     bounds = paragraph_bounds(article.body)
     start, end = bounds[indexes[0]][0], bounds[indexes[-1]][1]
     # Widened by one so that an empty paragraph (start == end) still gives a non-empty range.
     spans = Span.objects.live().in_article(article).overlapping(start, end + 1).in_reading_order()
-    rendered = render_paragraphs(article.body, spans.for_reader(), only=indexes)
+    rows = spans.for_reader()
+    # Only suggestions inside these paragraphs are drawn, and only these passages can cover them.
+    found, labels = suggestions_with_labels(article, rows) if suggestions else ([], {})
+    rendered = render_paragraphs(article.body, rows, only=indexes, suggestions=found, labels=labels)
     return "".join(html.replace("<p ", '<p hx-swap-oob="true" ', 1) for html in rendered.values())
 
 
@@ -61,7 +66,7 @@ def panel_response(
 ) -> HttpResponse:
     html = render_to_string("annotations/reader.html#span-panel", panel_context(request, span), request)
     if repaint:
-        html += paragraphs_html(span.article, span)
+        html += paragraphs_html(span.article, span, suggestions=suggestions_shown(request))
         count = Span.objects.live().in_article(span.article).count()
         html += render_to_string(
             "annotations/reader.html#passage-count", {"passage_count": count, "oob": True}, request

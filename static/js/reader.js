@@ -180,6 +180,38 @@
     if (scroll && anchor) (anchor.nextElementSibling || anchor).scrollIntoView({ block: "center" });
   }
 
+  /* ---------- vocabulary suggestions ---------- */
+
+  let suggestAt = -1; // body offset of the suggestion `s` last moved to
+
+  /* Tag a suggestion at once, with its term in its default role: the selection form's own request. */
+  function tagSuggestion(el) {
+    if (selectForm.classList.contains("htmx-request")) return; // one at a time: no double tag
+    hide(spanPanel);
+    selectForm.reset();
+    selectForm.elements.start.value = el.dataset.o;
+    selectForm.elements.end.value = el.dataset.end;
+    selectForm.elements.text.value = el.textContent;
+    selectForm.querySelector("[data-selection-quote]").textContent = "“" + el.textContent + "”";
+    lastRect = el.getBoundingClientRect();
+    suggestAt = +el.dataset.o;
+    submitWith(selectForm, el.dataset.term);
+  }
+
+  /* `s`: focus the next suggestion (the first one in view to begin with), wrapping at the end. */
+  function nextSuggestion() {
+    const all = Array.from(bodyEl.querySelectorAll(".suggest"));
+    if (!all.length) return;
+    const next = suggestAt < 0
+      ? all.find((el) => el.getBoundingClientRect().top >= 0)
+      : all.find((el) => +el.dataset.o > suggestAt);
+    const el = next || all[0];
+    suggestAt = +el.dataset.o;
+    el.tabIndex = -1;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest" });
+  }
+
   /* ---------- type-ahead ---------- */
 
   function suggest(input) {
@@ -296,7 +328,10 @@
       e.detail.isError = false;
       const text = status < 500 ? e.detail.xhr.responseText
         : "<p class=\"error\" role=\"alert\">The server failed (" + status + "); nothing was saved. Try again.</p>";
-      showError(e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt, text);
+      const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
+      showError(elt, text);
+      // A suggestion is tagged without opening the panel: open it to show why it was refused.
+      if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
     }
   });
 
@@ -374,6 +409,13 @@
       openSpan(id);
       return;
     }
+    const suggested = t.closest("#body .suggest");
+    if (suggested) {
+      const sel = window.getSelection();
+      if (sel && !sel.isCollapsed) return; // the end of a drag, not a click
+      tagSuggestion(suggested);
+      return;
+    }
     const mark = t.closest("#body mark.hl");
     if (mark) {
       const sel = window.getSelection();
@@ -414,6 +456,12 @@
     if (key === "?") {
       shortcuts.hidden = !shortcuts.hidden;
       if (!shortcuts.hidden) place(shortcuts, { left: 24, bottom: 80 });
+    } else if (key === "Enter" && t.closest("#body .suggest")) {
+      e.preventDefault();
+      tagSuggestion(t.closest("#body .suggest"));
+    } else if (key === "s") {
+      e.preventDefault();
+      nextSuggestion();
     } else if (key === "t" || (key === "Enter" && !t.closest("a, button, summary"))) {
       if (openSelectPanel(selectionInBody())) e.preventDefault();
     } else if (/^[1-9]$/.test(key)) {
