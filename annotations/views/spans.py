@@ -8,6 +8,8 @@ listen for. A refusal answers 422 (bad request), 403 (someone else's passage) or
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -126,54 +128,55 @@ def choose_span(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, "annotations/reader.html#span-choice", {"spans": spans})
 
 
-@require_POST
-def add_tag(request: HttpRequest, span_id: int) -> HttpResponse:
+def changed(
+    request: HttpRequest, span_id: int, change: Callable[[Span], object], **response: bool
+) -> HttpResponse:
+    """Apply `change` to the passage and answer with its panel, or with the refusal."""
     span = get_span(span_id)
     try:
-        term = Tag.term_for_tagging(request.POST.get("term"))
-        span.add_tag(term, request.POST.get("role", ""), by=request.user, version=request.POST.get("version"))
+        change(span)
     except Refused as refused:
         return refusal(request, refused)
-    return panel_response(request, span, recent=True)
+    return panel_response(request, span, **response)
+
+
+def _version(request: HttpRequest) -> str | None:
+    return request.POST.get("version")
+
+
+@require_POST
+def add_tag(request: HttpRequest, span_id: int) -> HttpResponse:
+    def add(span: Span) -> None:
+        term = Tag.term_for_tagging(request.POST.get("term"))
+        span.add_tag(term, request.POST.get("role", ""), by=request.user, version=_version(request))
+
+    return changed(request, span_id, add, recent=True)
 
 
 @require_POST
 def remove_tag(request: HttpRequest, span_id: int, tag_id: int) -> HttpResponse:
-    span = get_span(span_id)
-    try:
-        span.remove_tag(tag_id, by=request.user, version=request.POST.get("version"))
-    except Refused as refused:
-        return refusal(request, refused)
-    return panel_response(request, span)
+    return changed(
+        request, span_id, lambda span: span.remove_tag(tag_id, by=request.user, version=_version(request))
+    )
 
 
 @require_POST
 def change_role(request: HttpRequest, span_id: int, tag_id: int) -> HttpResponse:
-    span = get_span(span_id)
-    try:
-        span.change_role(
-            tag_id, request.POST.get("role", ""), by=request.user, version=request.POST.get("version")
-        )
-    except Refused as refused:
-        return refusal(request, refused)
-    return panel_response(request, span)
+    role = request.POST.get("role", "")
+    return changed(
+        request,
+        span_id,
+        lambda span: span.change_role(tag_id, role, by=request.user, version=_version(request)),
+    )
 
 
 @require_POST
 def delete_span(request: HttpRequest, span_id: int) -> HttpResponse:
-    span = get_span(span_id)
-    try:
-        span.soft_delete(by=request.user, version=request.POST.get("version"))
-    except Refused as refused:
-        return refusal(request, refused)
-    return panel_response(request, span)
+    return changed(
+        request, span_id, lambda span: span.soft_delete(by=request.user, version=_version(request))
+    )
 
 
 @require_POST
 def restore_span(request: HttpRequest, span_id: int) -> HttpResponse:
-    span = get_span(span_id)
-    try:
-        span.restore(by=request.user)
-    except Refused as refused:
-        return refusal(request, refused)
-    return panel_response(request, span)
+    return changed(request, span_id, lambda span: span.restore(by=request.user))
