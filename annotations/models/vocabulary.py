@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
@@ -460,26 +462,11 @@ class Term(models.Model):
 
     def retire(self, *, by) -> None:
         """Stop offering the term for new tags; passages already tagged keep it."""
-        from annotations.history import record
-
         if self.is_retired:
             raise ValidationError(f"{self.label} is already retired.", code="retired")
-        self.retired_at = timezone.now()
-        with transaction.atomic():
-            self.save(update_fields=["retired_at", "updated_at"])
-            record(
-                by,
-                Change.Action.RETIRE,
-                self,
-                f"Retired {self.label}",
-                before={"retired": False},
-                after={"retired": True},
-                term_id=self.pk,
-            )
+        self._set_retired(timezone.now(), by, Change.Action.RETIRE, f"Retired {self.label}")
 
     def unretire(self, *, by) -> None:
-        from annotations.history import record
-
         if not self.is_retired:
             raise ValidationError(f"{self.label} is not retired.", code="active")
         if self.merged_into_id:
@@ -487,16 +474,22 @@ class Term(models.Model):
                 f"{self.label} was merged into {self.merged_into.label}; its tags live there now.",
                 code="merged",
             )
-        self.retired_at = None
+        self._set_retired(None, by, Change.Action.RESTORE, f"Brought back {self.label}")
+
+    def _set_retired(self, retired_at: datetime | None, by, action: str, summary: str) -> None:
+        from annotations.history import record
+
+        retired = retired_at is not None
+        self.retired_at = retired_at
         with transaction.atomic():
             self.save(update_fields=["retired_at", "updated_at"])
             record(
                 by,
-                Change.Action.RESTORE,
+                action,
                 self,
-                f"Brought back {self.label}",
-                before={"retired": True},
-                after={"retired": False},
+                summary,
+                before={"retired": not retired},
+                after={"retired": retired},
                 term_id=self.pk,
             )
 
