@@ -1,0 +1,54 @@
+"""Loading and exporting the shared vocabulary.
+
+Two formats: the seed's JSON shape (`actors`, `event_types`, everything an entry carries kept in
+`Term.mappings`) and a flat CSV of `kind, id, label, code, parent, aliases, description`.
+Loading is idempotent: a file loaded twice changes nothing, an updated file updates labels, codes,
+parents and adds aliases, and no term is ever deleted.
+
+One module per step: entries (what a file describes), reading (JSON and CSV into entries),
+loading (entries into the database), report (what a load did), export (JSON and CSV writers).
+"""
+
+from annotations.vocabulary.entries import ALIAS_SEPARATOR, CSV_COLUMNS, SPELLINGS, Entry, VocabularyFileError
+from annotations.vocabulary.export import (
+    ACTOR_ORDER,
+    EVENT_ORDER,
+    export_csv,
+    export_json,
+    export_vocabulary,
+    term_as_json,
+)
+from annotations.vocabulary.loading import chunks, load_vocabulary, load_vocabulary_bytes
+from annotations.vocabulary.reading import (
+    ACTOR_FIELDS,
+    ACTOR_TYPES,
+    EVENT_FIELDS,
+    NULLABLE,
+    parse_csv,
+    parse_json,
+)
+from annotations.vocabulary.report import VocabularyReport
+
+__all__ = [
+    "ACTOR_FIELDS",
+    "ACTOR_ORDER",
+    "ACTOR_TYPES",
+    "ALIAS_SEPARATOR",
+    "CSV_COLUMNS",
+    "EVENT_FIELDS",
+    "EVENT_ORDER",
+    "NULLABLE",
+    "SPELLINGS",
+    "Entry",
+    "VocabularyFileError",
+    "VocabularyReport",
+    "chunks",
+    "export_csv",
+    "export_json",
+    "export_vocabulary",
+    "load_vocabulary",
+    "load_vocabulary_bytes",
+    "parse_csv",
+    "parse_json",
+    "term_as_json",
+]

@@ -1,0 +1,39 @@
+"""The outcome of loading a vocabulary file: counts, shared names, skipped sections and refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class VocabularyReport:
+    actors: int = 0
+    events: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    aliases_added: int = 0
+    shared_names: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        text = (
+            f"actors {self.actors}, events {self.events}: created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}; aliases added {self.aliases_added}; "
+            f"shared names {len(self.shared_names)}"
+        )
+        if self.skipped:
+            text += "; " + "; ".join(self.skipped)
+        if self.errors:
+            text += f"; refused {len(self.errors)}"
+        return text
+
+    def details(self) -> list[str]:
+        """One line per shared name and per refusal, for the command and the import screen."""
+        lines = [f"shared name: {name} → {', '.join(labels)}" for name, labels in self.shared_names.items()]
+        return lines + [f"refused: {error}" for error in self.errors]
