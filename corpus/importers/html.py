@@ -1,0 +1,31 @@
+"""HTML pages: the article text and metadata that trafilatura finds in them."""
+
+from __future__ import annotations
+
+from corpus.importers.drafts import Draft, Refusal, _set_metadata
+
+HTML_MIN_WORDS = 12
+
+
+def _read_html(text: str, name: str) -> Draft:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+    )
+    # With no main text trafilatura falls back to whatever the page holds ("Home | World"):
+    # a handful of words is navigation, not an article.
+    words = len((document.text or "").split()) if document is not None else 0
+    if words < HTML_MIN_WORDS:
+        raise Refusal(f"no article text found in the HTML page ({words} words outside the page furniture)")
+    draft = Draft(name=name, text=document.text)
+    found = {
+        "title": document.title,
+        "authors": document.author,
+        "source": document.sitename,
+        "published": document.date,
+        "url": document.url,
+        "language": document.language,
+    }
+    _set_metadata(draft, {k: v for k, v in found.items() if v})
+    return draft
