@@ -138,13 +138,7 @@ class TermForm(forms.Form):
 
     @staticmethod
     def free_slug(label: str) -> str:
-        base = slugify(label)[:90].strip("-")
-        if not base:
-            return ""
-        slug, n = base, 2
-        while Term.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return Term.free_slug(label) if slugify(label).strip("-") else ""
 
     def save(self, *, by) -> Term:
         """Create the term (recording it, with its aliases) or apply the edit to it."""

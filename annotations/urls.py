@@ -27,6 +27,7 @@ urlpatterns = [
     path("vocabulary/new/", vocabulary.term_create, name="term-create"),
     path("vocabulary/export/", vocabulary.vocabulary_export, name="vocabulary-export"),
     path("vocabulary/import/", vocabulary.vocabulary_import, name="vocabulary-import"),
+    path("vocabulary/propose/", vocabulary.term_propose, name="term-propose"),
     path("vocabulary/terms/<slug:slug>/", vocabulary.term_detail, name="term-detail"),
     path("vocabulary/terms/<slug:slug>/edit/", vocabulary.term_edit, name="term-edit"),
     path("vocabulary/terms/<slug:slug>/aliases/", vocabulary.alias_add, name="alias-add"),

@@ -109,6 +109,9 @@ class Term(models.Model):
     # Everything else the vocabulary carries: CAMEO status, PLOVER sector/event/mode,
     # ACLED mapping, curators' notes. Kept whole so an export loses nothing.
     mappings = models.JSONField(default=dict, blank=True)
+    # Added by an analyst from the reader's type-ahead, waiting for a lead to accept, merge or retire it.
+    # Usable at once.
+    proposed = models.BooleanField(default=False)
     retired_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_terms"
@@ -156,6 +159,63 @@ class Term(models.Model):
         return ids
 
     # --- Vocabulary verbs. Each records its Change, so the term page shows who did what. ---
+
+    @classmethod
+    def propose(cls, label: str, actor_type: str, *, by) -> tuple[Term, bool]:
+        """A new actor named in the text and missing from the vocabulary, usable at once and marked
+        proposed for a lead to accept, merge or retire. Returns (term, created): when an active actor
+        already has that name, that actor, so the same name never becomes two terms."""
+        from annotations.history import record
+
+        label = " ".join(label.split())
+        if not any(char.isalnum() for char in label):
+            raise ValidationError("A new actor's name needs at least one letter or digit.", code="empty")
+        if actor_type not in Term.ActorType.values:
+            raise ValidationError(
+                f"Choose what kind of actor “{label}” is: {', '.join(Term.ActorType.values)}.", code="type"
+            )
+        existing = (
+            Term.objects.active()
+            .actors()
+            .filter(Q(label_key=fold(label)) | Q(aliases__key=fold(label)))
+            .distinct()
+            .first()
+        )
+        if existing is not None and fold(label):
+            return existing, False
+        probe = Term(kind=Term.Kind.ACTOR)
+        label = probe.check_new_alias(label)  # a name a retired actor still holds is refused, naming it
+        with transaction.atomic():
+            term = Term(
+                slug=cls.free_slug(label),
+                kind=Term.Kind.ACTOR,
+                label=label,
+                actor_type=actor_type,
+                proposed=True,
+                created_by=by if by is not None and by.is_authenticated else None,
+            )
+            term.save()
+            record(
+                by,
+                Change.Action.CREATE,
+                term,
+                f"Proposed {term.label} as a new {term.get_actor_type_display().lower()}",
+                after={**term.snapshot(), "proposed": True},
+                term_id=term.pk,
+            )
+            term.ensure_label_alias(by=by)
+        return term, True
+
+    @staticmethod
+    def free_slug(label: str) -> str:
+        """An unused id made from the label ("Emmanuel Macron" -> emmanuel-macron, then -2, -3…)."""
+        from django.utils.text import slugify
+
+        base = slugify(label)[:90].strip("-") or "term"
+        slug, n = base, 2
+        while Term.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
 
     def snapshot(self) -> dict:
         """The editable fields as they are now, for a Change's before/after."""

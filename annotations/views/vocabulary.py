@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -44,6 +44,32 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "annotations/vocabulary.html#results" if fragment else "annotations/vocabulary.html"
     return render(request, template, context)
+
+
+@require_POST
+def term_propose(request: HttpRequest) -> JsonResponse:
+    """A new actor from the reader (type-ahead or suggestion): POST label and actor_type.
+
+    201 with the new proposed term, 200 with the active actor that already has the name,
+    422 with {"error": …} naming what is wrong."""
+    try:
+        term, created = Term.propose(
+            request.POST.get("label", ""), request.POST.get("actor_type", ""), by=request.user
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=422)
+    return JsonResponse(
+        {
+            "id": term.pk,
+            "slug": term.slug,
+            "label": term.label,
+            "kind": term.kind,
+            "actor_type": term.actor_type,
+            "proposed": term.proposed,
+            "created": created,
+        },
+        status=201 if created else 200,
+    )
 
 
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
