@@ -1,18 +1,23 @@
 """The article body as HTML with its passages highlighted, built in Python for speed.
 
-Every text node of the result holds body characters 1:1, in order: paragraphs are the body
-split at "\\n\\n" (`<p id="p-N" data-o="START">`), and inside a paragraph every piece of text sits
-in its own element carrying `data-o`, the body offset (code points) of its first character.
-That is what lets the browser turn a selection into exact body offsets (static/js/reader.js).
+The offset contract (static/js/reader.js relies on it; tests/test_rendering.py pins it):
+every text node of the result holds body characters 1:1, in order, and sits in an element carrying
+`data-o`, the body offset (code points) of its first character. Paragraphs are the body split at
+"\\n\\n" (`<p id="p-N" data-o="START">`); the breaks themselves are not in the DOM.
 
-A piece covered by passages is `<mark class="hl KIND dN" data-spans="ID ID">`: KIND is actor,
-event, both or untagged (from the covering passages' tags), N the overlap depth (capped at 4),
-and its title lists every tag of every covering passage. An empty `<a id="span-ID">` marks
-where each passage starts, so `/articles/<id>/#span-<id>` links land on it.
+The markup is proportional to what is on screen, not to how deeply passages nest:
+- a run of text between two passage boundaries is one element. Covered by passages, it is
+  `<mark class="hl KIND dN" data-o="START">`: KIND is actor, event, both or untagged (the kinds of the
+  covering passages' tags), N how many passages cover it (capped at 4). It names no passage: which
+  passages cover a point is asked of the server on click (views/spans.py `choose_span`, `?at=OFFSET`),
+  and the marks of one passage are the runs between its start and end.
+- an empty `<a id="span-ID"></a>` stands where each passage starts, in reading order, so that
+  `/articles/<id>/#span-<id>` links land on it and `j`/`k` can walk the passages.
+- uncovered text is `<span data-o="START">`, or a vocabulary suggestion (annotations/suggestions.py)
+  `<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">`, which holds its
+  body characters like any other piece, so selections across it map to offsets as before.
 
-A vocabulary suggestion (annotations/suggestions.py) outside every passage is
-`<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">`: it holds its
-body characters like any other piece, so selections across it map to offsets as before.
+The passages are BodyRow (SpanQuerySet.for_body): where each lies and the kinds of its tags as bits.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import bisect
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from annotations.models import Span
+from annotations.models import KIND_BITS, BodyRow, SpanRow
 
 MAX_DEPTH = 4
+KIND_NAMES = {0: "untagged", KIND_BITS["actor"]: "actor", KIND_BITS["event"]: "event", 3: "both"}
 
 
 def paragraph_bounds(body: str) -> list[tuple[int, int]]:
@@ -44,86 +50,80 @@ def paragraphs_touching(body: str, start: int, end: int) -> list[int]:
     return list(range(first, last + 1))
 
 
-def _tag_kinds_and_titles(spans: Iterable[Span]) -> tuple[dict[int, set[str]], dict[int, list[str]]]:
-    kinds: dict[int, set[str]] = {}
-    titles: dict[int, list[str]] = {}
-    for span in spans:
-        tags = getattr(span, "tag_list", [])
-        kinds[span.pk] = {tag.term.kind for tag in tags}
-        titles[span.pk] = [f"{tag.term.label} ({tag.role})" for tag in tags]
-    return kinds, titles
-
-
 def render_paragraphs(
     body: str,
-    spans: Sequence[Span],
+    spans: Sequence[BodyRow],
     only: Iterable[int] | None = None,
     suggestions: Sequence[tuple[int, int, int]] = (),
     labels: dict[int, str] | None = None,
 ) -> dict[int, str]:
     """HTML of each paragraph (or of the paragraphs in `only`), keyed by paragraph index.
 
-    `spans` are the live passages touching those paragraphs, with `tag_list` attached
-    (SpanQuerySet.for_reader). `suggestions` are (start, end, term id) in reading order, outside
-    the passages; `labels` names their terms. One that does not lie wholly inside unhighlighted
-    text is left out, so the text stays 1:1 whatever is passed."""
+    `spans` are the live passages touching those paragraphs, in reading order (SpanQuerySet.for_body).
+    `suggestions` are (start, end, term id) in reading order, outside the passages; `labels` names
+    their terms. One that does not lie wholly inside unhighlighted text is left out, so the text stays
+    1:1 whatever is passed."""
     bounds = paragraph_bounds(body)
     plain = _PlainText(body, suggestions, labels or {})
     wanted = sorted(set(only)) if only is not None else range(len(bounds))
-    kinds, titles = _tag_kinds_and_titles(spans)
 
-    # Boundary events: at each offset, which passages open and which close.
-    opens: dict[int, list[int]] = {}
-    closes: dict[int, list[int]] = {}
+    # Boundary events: at each offset, how the cover changes (passages, those with an actor tag, those
+    # with an event tag) and the anchors of the passages that open there. Counters rather than a list
+    # of passage ids, so that a run of text costs the same however deeply passages nest over it.
+    changes: dict[int, list[int]] = {}
+    opens: dict[int, str] = {}
     for span in spans:
-        opens.setdefault(span.start, []).append(span.pk)
-        closes.setdefault(span.end, []).append(span.pk)
-    cuts = sorted(set(opens) | set(closes))
+        actor, event = span.kind_bits & 1, span.kind_bits >> 1 & 1
+        change = changes.get(span.start)
+        if change is None:
+            change = changes[span.start] = [0, 0, 0]
+        change[0] += 1
+        change[1] += actor
+        change[2] += event
+        change = changes.get(span.end)
+        if change is None:
+            change = changes[span.end] = [0, 0, 0]
+        change[0] -= 1
+        change[1] -= actor
+        change[2] -= event
+        opens[span.start] = opens.get(span.start, "") + f'<a id="span-{span.pk}"></a>'
+    cuts = sorted(changes)
 
     html: dict[int, str] = {}
-    active: list[int] = []
-    i = 0
+    depth = actors = events = 0
+    i, last = 0, len(cuts)
     for index in wanted:
         p_start, p_end = bounds[index]
         # Catch up with passages that opened or closed before this paragraph.
-        while i < len(cuts) and cuts[i] < p_start:
-            _apply(cuts[i], active, opens, closes)
+        while i < last and cuts[i] < p_start:
+            d, a, e = changes[cuts[i]]
+            depth, actors, events = depth + d, actors + a, events + e
             i += 1
         parts = [f'<p id="p-{index}" data-o="{p_start}">']
         position = p_start
-        while i < len(cuts) and cuts[i] <= p_end:
-            cut = cuts[i]
+        while True:
+            at_cut = i < last and cuts[i] <= p_end
+            cut = cuts[i] if at_cut else p_end
             if cut > position:
-                parts.append(
-                    _piece(body[position:cut], position, active, kinds, titles)
-                    if active
-                    else plain.render(position, cut)
-                )
+                if depth:
+                    kind = KIND_NAMES[(actors > 0) | (events > 0) << 1]
+                    parts.append(
+                        f'<mark class="hl {kind} d{min(depth, MAX_DEPTH)}" data-o="{position}">'
+                        f"{escape(body[position:cut], quote=False)}</mark>"
+                    )
+                else:
+                    parts.append(plain.render(position, cut))
                 position = cut
-            for pk in _apply(cut, active, opens, closes):
-                parts.append(f'<a id="span-{pk}" class="anchor"></a>')
+            if not at_cut:
+                break
+            d, a, e = changes[cut]
+            depth, actors, events = depth + d, actors + a, events + e
+            if cut in opens:
+                parts.append(opens[cut])
             i += 1
-        if position < p_end:
-            parts.append(
-                _piece(body[position:p_end], position, active, kinds, titles)
-                if active
-                else plain.render(position, p_end)
-            )
         parts.append("</p>")
         html[index] = "".join(parts)
     return html
-
-
-def _apply(
-    cut: int, active: list[int], opens: dict[int, list[int]], closes: dict[int, list[int]]
-) -> list[int]:
-    """Close the passages ending at `cut`, open those starting there; return the opened ones."""
-    for pk in closes.get(cut, ()):
-        if pk in active:
-            active.remove(pk)
-    opened = opens.get(cut, [])
-    active.extend(opened)
-    return opened
 
 
 class _PlainText:
@@ -158,34 +158,9 @@ class _PlainText:
         return "".join(parts)
 
 
-def _piece(
-    text: str, offset: int, active: list[int], kinds: dict[int, set[str]], titles: dict[int, list[str]]
-) -> str:
-    kind_set: set[str] = set()
-    labels: list[str] = []
-    for pk in active:
-        kind_set |= kinds.get(pk, set())
-        for label in titles.get(pk, ()):
-            if label not in labels:
-                labels.append(label)
-    if len(kind_set) == 2:
-        kind = "both"
-    elif kind_set:
-        kind = next(iter(kind_set))
-    else:
-        kind = "untagged"
-    depth = min(len(active), MAX_DEPTH)
-    title = escape("; ".join(labels) or "No tags yet")
-    ids = " ".join(map(str, active))
-    return (
-        f'<mark class="hl {kind} d{depth}" data-o="{offset}" data-spans="{ids}" title="{title}">'
-        f"{escape(text, quote=False)}</mark>"
-    )
-
-
 def render_body(
     body: str,
-    spans: Sequence[Span],
+    spans: Sequence[BodyRow],
     suggestions: Sequence[tuple[int, int, int]] = (),
     labels: dict[int, str] | None = None,
 ) -> str:
@@ -198,24 +173,27 @@ def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def render_passage_list(spans: Sequence[Span]) -> str:
-    """The side list's items: quote, tags with roles, analyst, notes (in Python, as the body is)."""
-    items = []
-    for span in spans:
-        tags = "".join(
-            f'<span class="term {tag.term.kind}">{escape(tag.term.label)} <small>{tag.role}</small></span> '
-            for tag in span.tag_list
-        )
-        notes = "".join(
-            f'<p class="note-snippet">{escape(_clip(note.text, 200))} '
-            f'<span class="by">— {escape(note.author.get_username())}</span></p>'
-            for note in span.note_list
-        )
-        items.append(
-            f'<li class="passage" data-span="{span.pk}">'
-            f'<a class="passage-link" href="#span-{span.pk}" data-span="{span.pk}">'
-            f"“{escape(_clip(span.quote, 140))}”</a>"
-            f'<span class="tags">{tags}</span>'
-            f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
-        )
-    return "".join(items)
+def render_passage_item(span: SpanRow) -> str:
+    """One item of the side list: quote, tags with roles, analyst, notes. Its id, `passage-ID`, is what a
+    save's answer swaps out of band (views/repaint.py)."""
+    tags = "".join(
+        f'<span class="term {tag.term.kind}">{escape(tag.term.label)} <small>{tag.role}</small></span> '
+        for tag in span.tag_list
+    )
+    notes = "".join(
+        f'<p class="note-snippet">{escape(_clip(note.text, 200))} '
+        f'<span class="by">— {escape(note.author.get_username())}</span></p>'
+        for note in span.note_list
+    )
+    return (
+        f'<li id="passage-{span.pk}" class="passage" data-span="{span.pk}">'
+        f'<a class="passage-link" href="#span-{span.pk}" data-span="{span.pk}">'
+        f"“{escape(_clip(span.quote, 140))}”</a>"
+        f'<span class="tags">{tags}</span>'
+        f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
+    )
+
+
+def render_passage_list(spans: Sequence[SpanRow]) -> str:
+    """The side list's items, in Python as the body is (a template loop costs ten times more)."""
+    return "".join(render_passage_item(span) for span in spans)

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from annotations.views import annotations_list, notes, reader, spans, vocabulary
+from annotations.views import annotations_list, notes, reader, side_list, spans, vocabulary
 
 app_name = "annotations"
 urlpatterns = [
     # Reader and the annotation loop (annotations/views/reader.py).
     path("articles/<int:article_id>/", reader.reader, name="reader"),
-    path("articles/<int:article_id>/passages/", reader.side_list, name="side-list"),
-    path("articles/<int:article_id>/activity/", reader.article_activity, name="article-activity"),
+    path("articles/<int:article_id>/passages/", side_list.side_list, name="side-list"),
+    path("articles/<int:article_id>/activity/", side_list.article_activity, name="article-activity"),
     path("articles/<int:article_id>/suggestions/", reader.show_suggestions, name="suggestions-show"),
     path("articles/<int:article_id>/spans/", spans.create_span, name="span-create"),
     path("articles/<int:article_id>/spans/choose/", spans.choose_span, name="span-choose"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection, models
@@ -29,6 +30,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Live passages of an article, through `spans`, the reverse name annotations gives them (corpus does not
+# import annotations).
+_LIVE_PASSAGES = models.Count("spans", filter=models.Q(spans__deleted_at__isnull=True))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -66,10 +72,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_passage_counts(self) -> ArticleQuerySet:
         """Each article's number of live passages. `spans` is the reverse name annotations gives its
-        passages: corpus counts them without importing annotations."""
-        return self.annotate(
-            passage_count=models.Count("spans", filter=models.Q(spans__deleted_at__isnull=True))
-        )
+        passages: corpus counts them without importing annotations. This counts for every article the
+        queryset holds before any LIMIT: for a page of a list, use Article.attach_passage_counts."""
+        return self.annotate(passage_count=_LIVE_PASSAGES)
 
     def by_date(self, oldest_first: bool = False) -> ArticleQuerySet:
         """Newest (or oldest) first; undated articles last either way."""
@@ -110,6 +115,25 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:reader", args=[self.pk])
+
+    @staticmethod
+    def attach_passage_counts(articles: Sequence[Article]) -> None:
+        """Set `passage_count` on each of these articles (a page of a list): one query that counts the
+        passages of these articles only, however many the corpus holds."""
+        ids = [article.pk for article in articles]
+        counts = (
+            dict(
+                Article.objects.filter(pk__in=ids)
+                .order_by()
+                .values("pk")
+                .annotate(n=_LIVE_PASSAGES)
+                .values_list("pk", "n")
+            )
+            if ids
+            else {}
+        )
+        for article in articles:
+            article.passage_count = counts.get(article.pk, 0)
 
     @staticmethod
     def hash_body(body: str) -> str:

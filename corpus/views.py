@@ -18,8 +18,10 @@ ARTICLES_PER_PAGE = 25
 
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
-    articles = form.filter(Article.objects.with_passage_counts().select_related("source").defer("body"))
+    articles = form.filter(Article.objects.select_related("source").defer("body", "sentence_starts"))
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted for this page's articles only: a count over the whole corpus grows with it.
+    Article.attach_passage_counts(page.object_list)
     context = {
         "form": form,
         "page_obj": page,

@@ -1,18 +1,20 @@
-"""The body as HTML: every character exactly once, in order; each passage's highlight is its quote;
-each vocabulary suggestion outside the passages is underlined over exactly its text."""
+"""The body as HTML: every character exactly once, in order, each text node in an element with its body
+offset; a run of text is one element whatever covers it, its kind and depth those of the passages
+covering it; each passage's anchor stands where it starts and its runs rebuild its quote; each vocabulary
+suggestion outside the passages is underlined over exactly its text."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.models import Refused, Span, Term
-from annotations.rendering import paragraphs_touching, render_body, render_paragraphs
+from annotations.models import KIND_BITS, BodyRow, Refused, Span, Term
+from annotations.rendering import MAX_DEPTH, paragraphs_touching, render_body, render_paragraphs
 from annotations.suggestions import outside
 from corpus.models import Article
 
@@ -20,18 +22,25 @@ ALPHABET = st.sampled_from(
     list("ab c")
     + ["😀", "👩\u200d🔬", "e\u0301", "\u0301", "“", "”", "’", "\n", "\n\n", "<", "&", '"', "é", "ع", "𝔸"]
 )
+KINDS = {(): 0, ("actor",): 1, ("event",): 2, ("actor", "event"): 3}
 
 
 class BodyText(HTMLParser):
-    """Collects the text of the rendered body, and for each passage id the text of its segments."""
+    """Reads the rendered body back: its text, the runs of text (with the mark's kind and depth, if
+    any), the anchors (with the text offset where each stands) and the suggestions."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
-        self.by_span: dict[int, list[tuple[int, str]]] = {}
+        self.runs: list[dict] = []  # offset, text, mark (bool), kind, depth
+        self.anchors: list[tuple[int, int]] = []  # (passage id, offset), in document order
         self.suggestions: list[tuple[int, int, int, str]] = []  # start, end, term, text
         self.paragraphs: list[int] = []
-        self._stack: list[dict] = []
+        self._stack: list[tuple[str, dict]] = []
+
+    @property
+    def at(self) -> int:
+        return len("".join(self.text))
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -39,26 +48,32 @@ class BodyText(HTMLParser):
             self.paragraphs.append(int(attrs["data-o"]))
             if len(self.paragraphs) > 1:
                 self.text.append("\n\n")
-        self._stack.append(attrs)
+        if tag == "a":
+            assert set(attrs) == {"id"} and attrs["id"].startswith("span-"), attrs
+            self.anchors.append((int(attrs["id"][5:]), self.at))
+        self._stack.append((tag, attrs))
 
     def handle_endtag(self, tag):
-        self._stack.pop()
+        assert self._stack.pop()[0] == tag
 
     def handle_data(self, data):
-        attrs = self._stack[-1]
+        tag, attrs = self._stack[-1]
         assert "data-o" in attrs, f"text outside a data-o element: {data!r}"
         offset = int(attrs["data-o"])
-        assert offset == len("".join(self.text)), "data-o must be the body offset of the text"
+        assert offset == self.at, "data-o must be the body offset of the text"
         self.text.append(data)
-        for pk in attrs.get("data-spans", "").split():
-            self.by_span.setdefault(int(pk), []).append((offset, data))
-        if attrs.get("class") == "suggest":
-            self.suggestions.append((offset, int(attrs["data-end"]), int(attrs["data-term"]), data))
+        if tag == "mark":
+            hl, kind, depth = attrs["class"].split()
+            assert hl == "hl" and set(attrs) == {"class", "data-o"}, "a mark names no passage"
+            self.runs.append({"offset": offset, "text": data, "mark": True, "kind": kind, "depth": depth})
+        elif tag == "span":
+            self.runs.append({"offset": offset, "text": data, "mark": False})
+            if attrs.get("class") == "suggest":
+                self.suggestions.append((offset, int(attrs["data-end"]), int(attrs["data-term"]), data))
 
 
-def fake_span(pk: int, body: str, start: int, end: int, kinds=("actor",)):
-    tags = [SimpleNamespace(term=SimpleNamespace(kind=k, label=f"T{pk}{k}"), role="mentioned") for k in kinds]
-    return SimpleNamespace(pk=pk, start=start, end=end, quote=body[start:end], tag_list=tags)
+def fake_span(pk: int, body: str, start: int, end: int, kinds=("actor",)) -> BodyRow:
+    return BodyRow(pk, start, end, KINDS[tuple(kinds)])
 
 
 def parse(html: str) -> BodyText:
@@ -66,6 +81,10 @@ def parse(html: str) -> BodyText:
     parser.feed(html)
     parser.close()
     return parser
+
+
+def reading_order(spans):
+    return sorted(spans, key=lambda s: (s.start, -s.end, s.pk))
 
 
 @st.composite
@@ -82,9 +101,9 @@ def bodies_with_spans(draw):
             end -= 1
         if start == end:
             continue
-        kinds = draw(st.sampled_from([("actor",), ("event",), ("actor", "event"), ()]))
+        kinds = draw(st.sampled_from(list(KINDS)))
         spans.append(fake_span(pk, body, start, end, kinds))
-    return body, spans
+    return body, reading_order(spans)
 
 
 @st.composite
@@ -104,23 +123,42 @@ def bodies_with_spans_and_suggestions(draw):
     return body, spans, outside(found, [(s.start, s.end) for s in spans])
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def check_contract(body: str, spans: list, parsed: BodyText) -> None:
+    """What reader.js relies on, and what an analyst must see."""
+    assert "".join(parsed.text) == body
+    for run in parsed.runs:
+        first, last = run["offset"], run["offset"] + len(run["text"])
+        covering = [s for s in spans if s.start <= first < s.end]
+        # One element per boundary run: no passage starts or ends strictly inside a run.
+        assert not any(first < s.start < last or first < s.end < last for s in spans)
+        assert run["mark"] == bool(covering)
+        if covering:
+            bits = 0
+            for s in covering:
+                bits |= s.kind_bits
+            kind = {0: "untagged", KIND_BITS["actor"]: "actor", KIND_BITS["event"]: "event", 3: "both"}[bits]
+            assert run["kind"] == kind and run["depth"] == f"d{min(len(covering), MAX_DEPTH)}"
+    # One anchor per passage, where it starts, in reading order.
+    assert parsed.anchors == [(s.pk, s.start) for s in reading_order(spans)]
+    # The marks between a passage's start and end rebuild its quote (paragraph breaks between them).
+    for span in spans:
+        rebuilt, position = "", span.start
+        for run in parsed.runs:
+            if span.start <= run["offset"] < span.end:
+                assert run["mark"]
+                gap = body[position : run["offset"]]
+                assert not gap.strip("\n"), "only paragraph breaks may fall between a passage's runs"
+                rebuilt += gap + run["text"]
+                position = run["offset"] + len(run["text"])
+        rebuilt += body[position : span.end]
+        assert rebuilt == body[span.start : span.end]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bodies_with_spans())
 def test_rendered_text_is_the_body_and_each_highlight_is_its_quote(case):
     body, spans = case
-    parsed = parse(render_body(body, spans))
-    assert "".join(parsed.text) == body
-    for span in spans:
-        pieces = parsed.by_span.get(span.pk, [])
-        # Segments of one passage are contiguous in the body, except for the paragraph breaks between them.
-        rebuilt, position = "", span.start
-        for offset, text in pieces:
-            gap = body[position:offset]
-            assert not gap.strip("\n"), "only paragraph breaks may fall between a passage's segments"
-            rebuilt += gap + text
-            position = offset + len(text)
-        rebuilt += body[position : span.end]
-        assert rebuilt == span.quote
+    check_contract(body, spans, parse(render_body(body, spans)))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -128,9 +166,9 @@ def test_rendered_text_is_the_body_and_each_highlight_is_its_quote(case):
 def test_suggestions_keep_the_text_whole_and_underline_exactly_their_names(case):
     body, spans, suggestions = case
     parsed = parse(render_body(body, spans, suggestions, {100: "Iran"}))
-    assert "".join(parsed.text) == body
-    for span in spans:  # passages are drawn as without suggestions
-        assert parsed.by_span.get(span.pk, []) == parse(render_body(body, spans)).by_span.get(span.pk, [])
+    check_contract(body, spans, parsed)
+    without = parse(render_body(body, spans))
+    assert [r for r in parsed.runs if r["mark"]] == [r for r in without.runs if r["mark"]]
     drawn = {(start, end, term) for start, end, term, _text in parsed.suggestions}
     for start, end, _term, text in parsed.suggestions:
         assert text == body[start:end]
@@ -149,6 +187,28 @@ def test_repainting_some_paragraphs_matches_the_full_render(case):
         assert repainted == {i: full[i] for i in indexes}
 
 
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies_with_spans(), st.integers(1, 40))
+def test_markup_does_not_grow_with_how_deeply_passages_nest(case, copies):
+    """The same passages stacked `copies` times over: the same runs, only deeper (capped), and one
+    more anchor per copy, nothing per mark."""
+    body, spans = case
+    stacked = reading_order(
+        [
+            BodyRow(pk + 1000 * n, s.start, s.end, s.kind_bits)
+            for n in range(copies)
+            for pk, s in enumerate(spans)
+        ]
+    )
+    once, many = parse(render_body(body, spans)), parse(render_body(body, stacked))
+    check_contract(body, stacked, many)
+    assert [(r["offset"], r["text"]) for r in many.runs] == [(r["offset"], r["text"]) for r in once.runs]
+    marks = re.findall(r"<mark[^>]*>", render_body(body, stacked))
+    assert all(
+        len(mark) <= len('<mark class="hl untagged d4" data-o="">') + len(str(len(body))) for mark in marks
+    )
+
+
 def test_suggestion_is_underlined_outside_passages_only():
     body = "Rouhani met Soleimani.\n\nSoleimani left."
     first, second = body.index("Soleimani"), body.rindex("Soleimani")
@@ -158,7 +218,7 @@ def test_suggestion_is_underlined_outside_passages_only():
     assert html.startswith(
         '<p id="p-0" data-o="0"><span class="suggest" data-o="0" data-term="2" data-end="7" '
         'title="Suggest: a term — click to tag">Rouhani</span><span data-o="7"> met </span>'
-        '<a id="span-1" class="anchor"></a><mark class="hl actor d1" data-o="12"'
+        '<a id="span-1"></a><mark class="hl actor d1" data-o="12">Soleimani</mark>'
     )
     assert (
         f'<p id="p-1" data-o="24"><span class="suggest" data-o="{second}" data-term="1" '
@@ -167,16 +227,25 @@ def test_suggestion_is_underlined_outside_passages_only():
     ) in html
 
 
-def test_overlapping_passages_get_depth_and_kind_and_all_tags_in_title():
+def test_overlapping_passages_get_depth_and_kind_and_one_anchor_each():
     body = "With the murder of Qasem Soleimani, the United States declared war."
     outer = fake_span(1, body, 0, len(body), kinds=("event",))
     inner = fake_span(2, body, 19, 34, kinds=("actor",))
     html = render_body(body, [outer, inner])
-    assert '<a id="span-1" class="anchor"></a><mark class="hl event d1" data-o="0" data-spans="1"' in html
-    assert (
-        '<a id="span-2" class="anchor"></a><mark class="hl both d2" data-o="19" data-spans="1 2" '
-        'title="T1event (mentioned); T2actor (mentioned)">Qasem Soleimani</mark>'
-    ) in html
+    assert html == (
+        '<p id="p-0" data-o="0">'
+        '<a id="span-1"></a><mark class="hl event d1" data-o="0">With the murder of </mark>'
+        '<a id="span-2"></a><mark class="hl both d2" data-o="19">Qasem Soleimani</mark>'
+        '<mark class="hl event d1" data-o="34">, the United States declared war.</mark></p>'
+    )
+
+
+def test_passages_starting_together_have_their_anchors_in_reading_order():
+    body = "Tehran vowed revenge."
+    short, long_, untagged = fake_span(3, body, 0, 6), fake_span(5, body, 0, 21), fake_span(4, body, 0, 6, ())
+    html = render_body(body, reading_order([short, long_, untagged]))
+    assert html.startswith('<p id="p-0" data-o="0"><a id="span-5"></a><a id="span-3"></a><a id="span-4"></a>')
+    assert '<mark class="hl actor d3" data-o="0">Tehran</mark>' in html
 
 
 def test_markup_in_the_body_is_escaped():
@@ -215,12 +284,9 @@ def test_reader_page_shows_the_body_and_every_saved_quote(alice_client, alice, b
             assert not body[start:end].strip()  # only a whitespace selection is refused here
     html = alice_client.get(f"/articles/{article.pk}/").content.decode()
     parsed = parse(html.split('id="body"', 1)[1].split(">", 1)[1].split("</div>", 1)[0])
-    assert "".join(parsed.text) == body
     for span in spans:
         assert body[span.start : span.end] == span.quote == span.quote.strip()
-        pieces = parsed.by_span[span.pk]
-        assert pieces[0][0] == span.start
-        assert pieces[-1][0] + len(pieces[-1][1]) == span.end
+    check_contract(body, [fake_span(s.pk, body, s.start, s.end, ()) for s in spans], parsed)
     for start, end, _term, text in parsed.suggestions:
         assert text == body[start:end] and text in ("ab", "c")
         assert not any(span.start < end and start < span.end for span in spans)

@@ -87,7 +87,7 @@ def test_analyst_creates_tagged_passage_with_note(alice_client, alice, article, 
     assert span.notes.get().text == "Commander"
     html = response.content.decode()
     assert '<p hx-swap-oob="true" id="p-0"' in html
-    assert f'data-spans="{span.pk}" title="Qasem Soleimani (mentioned)">Qasem Soleimani</mark>' in html
+    assert f'<a id="span-{span.pk}"></a><mark class="hl actor d1" data-o="19">Qasem Soleimani</mark>' in html
     assert "spanSaved" in response.headers["HX-Trigger"]
     assert 'id="recent-terms" class="recent-terms" hx-swap-oob="true"' in html
     assert '<span id="passage-count" class="count" hx-swap-oob="true">1 passage</span>' in html
@@ -309,17 +309,17 @@ def test_owner_deletes_and_undo_restores_tags_and_notes(alice_client, alice, spa
     assert response.status_code == 200
     html = response.content.decode()
     assert "Passage deleted." in html and 'data-action="undo"' in html
-    assert f'data-spans="{span.pk}"' not in html  # repainted paragraph has no highlight
+    assert '<p hx-swap-oob="true" id="p-0"' in html and "<mark" not in html  # repainted without it
     span.refresh_from_db()
     assert span.deleted_at is not None and span.deleted_by == alice
-    assert f'data-spans="{span.pk}"' not in alice_client.get(f"/articles/{article.pk}/").content.decode()
+    assert f'id="span-{span.pk}"' not in alice_client.get(f"/articles/{article.pk}/").content.decode()
 
     response = hx(alice_client, f"/spans/{span.pk}/restore/")
     assert response.status_code == 200
     span.refresh_from_db()
     assert span.deleted_at is None
     assert span.tags.get().term.label == "Qasem Soleimani" and span.notes.get().text == "Quds Force chief"
-    assert f'data-spans="{span.pk}"' in response.content.decode()
+    assert f'<a id="span-{span.pk}"></a><mark class="hl actor d1"' in response.content.decode()
     actions = list(Change.objects.filter(span=span, object_type="span").values_list("action", flat=True))
     assert actions == ["restore", "delete", "create"]
     assert Change.objects.get(action="delete").before["tags"][0]["label"] == "Qasem Soleimani"
@@ -454,9 +454,19 @@ def test_panel_for_colleague_is_read_only(client, bob, span):
 def test_choosing_between_overlapping_passages(alice_client, alice, span, article, killing):
     start, end = offsets("With the murder of Qasem Soleimani")
     other = Span.create_for(article, start, end, BODY[start:end], by=alice, term=killing)
-    html = alice_client.get(f"/articles/{article.pk}/spans/choose/?ids={span.pk}+{other.pk}").content.decode()
-    assert f'data-open-span="{span.pk}"' in html and f'data-open-span="{other.pk}"' in html
+    # The click lands on "Soleimani": both passages lie there; the choice lists them in reading order.
+    at = BODY.index("Soleimani")
+    html = alice_client.get(f"/articles/{article.pk}/spans/choose/?at={at}").content.decode()
+    assert html.index(f'data-open-span="{other.pk}"') < html.index(f'data-open-span="{span.pk}"')
     assert "Targeted killing (event)" in html
+    # Where one passage lies alone (the start of the sentence), its panel comes at once.
+    html = alice_client.get(f"/articles/{article.pk}/spans/choose/?at=0").content.decode()
+    assert f'class="span-card" data-span="{other.pk}"' in html and "data-open-span" not in html
+    # Where none lies, an empty choice; a point that is not a number is refused.
+    html = alice_client.get(f"/articles/{article.pk}/spans/choose/?at={BODY.index('Final')}").content.decode()
+    assert "data-open-span" not in html and "span-card" in html
+    response = alice_client.get(f"/articles/{article.pk}/spans/choose/?at=x")
+    assert response.status_code == 400 and "“x” is not an offset in the article." in response.content.decode()
 
 
 def test_get_on_change_endpoints_is_not_allowed(alice_client, span):

@@ -237,7 +237,10 @@ def test_saved_passage_repaints_its_paragraph_with_the_remaining_suggestions(ali
     assert start not in [o for o, *_ in found]
     assert {"United States", "Iran"} <= {text for *_, text in found}
     span = Span.objects.get()
-    assert f'data-spans="{span.pk}"' in paragraph and ">Qasem Soleimani</mark>" in paragraph
+    assert (
+        f'<a id="span-{span.pk}"></a><mark class="hl actor d1" data-o="{start}">Qasem Soleimani</mark>'
+        in paragraph
+    )
 
 
 def test_repainted_paragraphs_have_no_suggestions_when_hidden(alice_client, demo):

@@ -19,15 +19,28 @@ from annotations.models.claims import (
     Stance,
 )
 from annotations.models.notes import Note, NoteQuerySet
-from annotations.models.passages import NoteRow, Span, SpanQuerySet, SpanRow, Tag, TagRow
+from annotations.models.passages import (
+    KIND_BITS,
+    BodyRow,
+    BodyRows,
+    NoteRow,
+    Span,
+    SpanQuerySet,
+    SpanRow,
+    Tag,
+    TagRow,
+)
 from annotations.models.sets import SavedSet
 from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
 
 __all__ = [
+    "KIND_BITS",
     "NO_MATCH",
     "PREFIX_LENGTH",
     "Alias",
     "AttributionType",
+    "BodyRow",
+    "BodyRows",
     "Certainty",
     "Change",
     "Claim",

@@ -9,6 +9,17 @@ from annotations.models.base import User
 from corpus.models import Article
 
 
+class ChangeQuerySet(models.QuerySet):
+    def in_reader(self, article: Article, user) -> ChangeQuerySet:
+        """The history the reader's activity shows `user` on this article (newest first): the one entry
+        point, as SpanQuerySet.in_reader is for passages."""
+        return self.filter(article=article)
+
+    def before(self, change: Change) -> ChangeQuerySet:
+        """The changes older than `change` in the history's order: the activity's next page."""
+        return self.filter(models.Q(at__lt=change.at) | models.Q(at=change.at, pk__lt=change.pk))
+
+
 class Change(models.Model):
     """One entry of the history: who did what to which object, with before and after."""
 
@@ -36,9 +47,17 @@ class Change(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
+    objects = ChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["article", "-at"])]
+        indexes = [
+            models.Index(fields=["article", "-at"]),
+            # The history of one object: a passage's panel, a term's page, a note's stale-save message.
+            models.Index(fields=["span", "-at"], name="change_span_history"),
+            models.Index(fields=["term", "-at"], name="change_term_history"),
+            models.Index(fields=["object_type", "object_id", "-at"], name="change_object_history"),
+        ]
 
     def __str__(self) -> str:
         return self.summary

@@ -22,6 +22,11 @@ class NoteQuerySet(models.QuerySet):
         """The notes on the article as a whole (not on one of its passages)."""
         return self.filter(article=article, span__isnull=True)
 
+    def in_reader(self, article: Article, user) -> NoteQuerySet:
+        """The notes on the article as a whole that the reader shows `user`: the one entry point, as
+        SpanQuerySet.in_reader is for passages."""
+        return self.live().on_article(article)
+
 
 class Note(models.Model):
     """An analyst's note on a passage, or on a whole article when span is empty."""

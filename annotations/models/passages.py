@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, Max, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -16,6 +18,24 @@ from annotations.models.notes import Note
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
+
+# The kinds of a passage's tags as bits, for the reader's body (rendering.py).
+KIND_BITS = {"actor": 1, "event": 2}
+
+
+class BodyRow(NamedTuple):
+    """A passage as the reader's body draws it: where it lies and the kinds of its tags (KIND_BITS)."""
+
+    pk: int
+    start: int
+    end: int
+    kind_bits: int
+
+
+class BodyRows(list):
+    """BodyRow of each passage in order (SpanQuerySet.for_body), and `term_ids`: the terms they use."""
+
+    term_ids: set[int]
 
 
 class TagRow:
@@ -37,7 +57,7 @@ class TagRow:
 
 
 class SpanRow:
-    """A passage as the reader's body and side list show it (SpanQuerySet.for_reader)."""
+    """A passage as the reader's side list shows it (SpanQuerySet.for_reader)."""
 
     __slots__ = ("pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list")
 
@@ -46,6 +66,10 @@ class SpanRow:
         self.created_by = None
         self.tag_list: list[TagRow] = []
         self.note_list: list[NoteRow] = []
+
+    @property
+    def reading_key(self) -> tuple[int, int, int]:
+        return (self.start, -self.end, self.pk)
 
 
 class NoteRow:
@@ -88,12 +112,30 @@ class SpanQuerySet(models.QuerySet):
                 next(s for s in spans if s.pk == note.span_id).note_list.append(note)
         return spans
 
-    def for_reader(self) -> list[SpanRow]:
-        """What the reader shows of each passage, as light rows (no model instance per passage,
-        tag or note: on a 2,000-passage article those are most of the page's cost).
+    def for_body(self, *, with_terms: bool = False) -> BodyRows:
+        """Where each passage lies and the kinds of its tags (one grouped query, no model instance per
+        passage or tag: on a 10,000-passage article those would be most of the page's cost); with
+        `with_terms`, also the ids of the terms they use (one more query), for the side list's menu."""
+        kinds = (
+            self.values("pk", "start", "end")
+            .annotate(
+                kind_bits=Max(
+                    Case(When(tags__term__kind=Term.Kind.ACTOR, then=KIND_BITS["actor"]), default=0)
+                )
+                + Max(Case(When(tags__term__kind=Term.Kind.EVENT, then=KIND_BITS["event"]), default=0))
+            )
+            .values_list("pk", "start", "end", "kind_bits")
+        )
+        rows = BodyRows(BodyRow(*row) for row in kinds)
+        rows.term_ids = set()
+        if with_terms and rows:
+            tags = Tag.objects.filter(span__in=self.values("pk")).order_by()
+            rows.term_ids = set(tags.values_list("term_id", flat=True).distinct())
+        return rows
 
-        Tags and notes are fetched by the spans' own filter rather than a long IN list,
-        which keeps a long article cheap on SQLite and PostgreSQL alike."""
+    def for_reader(self) -> list[SpanRow]:
+        """What the side list shows of each passage, as light rows (no model instance per passage,
+        tag or note). Meant for a page of passages (views/reader.py pages the side list by 100)."""
         from django.contrib.auth import get_user_model
 
         spans = [SpanRow(*row) for row in self.values_list("pk", "start", "end", "quote", "created_by_id")]
@@ -103,25 +145,24 @@ class SpanQuerySet(models.QuerySet):
         self._attach_tags(spans)
         notes = list(
             Note.objects.live()
-            .filter(span_id__in=self.values("pk"))
+            .filter(span_id__in=list(by_id))
             .order_by("created_at", "pk")
             .values_list("span_id", "text", "author_id")
         )
-        # A handful of analysts serve thousands of rows: load each once.
+        # A handful of analysts serve many rows: load each once.
         users = get_user_model().objects.in_bulk(
             {span.created_by_id for span in spans} | {note[2] for note in notes}
         )
         for span in spans:
             span.created_by = users[span.created_by_id]
         for span_id, text, author_id in notes:
-            if span_id in by_id:
-                by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
+            by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
         return spans
 
     def _attach_tags(self, spans: list) -> None:
         by_id = {span.pk: span for span in spans}
         rows = list(
-            Tag.objects.filter(span_id__in=self.values("pk"))
+            Tag.objects.filter(span_id__in=list(by_id))
             .order_by("pk")
             .values_list("pk", "span_id", "term_id", "role")
         )
@@ -133,8 +174,22 @@ class SpanQuerySet(models.QuerySet):
     def in_article(self, article: Article) -> SpanQuerySet:
         return self.filter(article=article)
 
+    def in_reader(self, article: Article, user) -> SpanQuerySet:
+        """The passages the reader shows `user` on this article: the one entry point of the reader's
+        body, side list, counts and repaints. Everyone sees every live passage today; a rule about who
+        sees what (independent coding) narrows this queryset, and every part of the reader follows."""
+        return self.live().in_article(article)
+
     def in_reading_order(self) -> SpanQuerySet:
         return self.order_by("start", "-end", "pk")
+
+    def after(self, key: tuple[int, int, int]) -> SpanQuerySet:
+        """The passages after `key` in reading order (Span.reading_key): the side list's next page."""
+        start, neg_end, pk = key
+        end = -neg_end
+        return self.filter(
+            Q(start__gt=start) | Q(start=start, end__lt=end) | Q(start=start, end=end, pk__gt=pk)
+        )
 
 
 class Span(models.Model):
@@ -161,6 +216,12 @@ class Span(models.Model):
             models.Index(fields=["article", "start"]),
             models.Index(fields=["created_by"]),
             models.Index(fields=["created_at"]),
+            # The reader reads an article's live passages in reading order: this index serves it alone.
+            models.Index(
+                fields=["article", "start", "-end", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="span_live_reading_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="span_end_after_start"),
@@ -171,6 +232,12 @@ class Span(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:reader", args=[self.article_id]) + f"#span-{self.pk}"
+
+    @property
+    def reading_key(self) -> tuple[int, int, int]:
+        """Where the passage comes in reading order (start, longest first, then oldest), as a tuple
+        that sorts like SpanQuerySet.in_reading_order."""
+        return (self.start, -self.end, self.pk)
 
     # --- The rules of the annotation loop. Each change is checked, versioned and recorded. ---
 
@@ -424,6 +491,8 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["span", "pk"]
+        # An analyst's last terms (Tag.recent_terms), read on every reader load and tagging save.
+        indexes = [models.Index(fields=["created_by", "-created_at", "-id"], name="tag_recent_by_analyst")]
         constraints = [
             models.UniqueConstraint(fields=["span", "term", "role"], name="tag_unique_per_span"),
         ]

@@ -7,24 +7,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
-from annotations.models import Note, Refused
-from annotations.permissions import can_change
+from annotations.models import Note, Refused, Span
 from annotations.views.reader import article_notes
-from annotations.views.spans import get_span, panel_response, refusal
+from annotations.views.repaint import activity_html
+from annotations.views.spans import changed, refusal
 from corpus.models import Article
 
 
-def notes_response(request: HttpRequest, article: Article) -> HttpResponse:
+def notes_response(request: HttpRequest, article: Article, since) -> HttpResponse:
+    """The article's notes, and out of band the activity lines the change wrote."""
     if not request.htmx:
         # Without JavaScript the form posts normally: back to the reader's notes.
         return redirect(article.get_absolute_url() + "#article-notes")
-    notes = list(article_notes(article))
-    for note in notes:
-        note.editable = can_change(request.user, note.author_id)
-    response = render(request, "annotations/reader.html#article-notes", {"article": article, "notes": notes})
+    context = {"article": article, "notes": article_notes(request, article)}
+    html = render_to_string("annotations/reader.html#article-notes", context, request)
+    response = HttpResponse(html + activity_html(request, article, since))
     return trigger_client_event(response, "noteSaved")
 
 
@@ -42,22 +44,20 @@ def add_article_note(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
     if request.method != "POST":
         return redirect(article.get_absolute_url())
+    since = timezone.now()
     try:
         Note.add_to_article(article, request.POST.get("text", ""), by=request.user)
     except Refused as refusal_:
         return refused(request, article, refusal_)
-    return notes_response(request, article)
+    return notes_response(request, article, since)
 
 
 def add_span_note(request: HttpRequest, span_id: int) -> HttpResponse:
-    span = get_span(span_id)
     if request.method != "POST":
+        span = get_object_or_404(Span, pk=span_id)
         return redirect(span.get_absolute_url())
-    try:
-        span.add_note(request.POST.get("text", ""), by=request.user)
-    except Refused as refusal_:
-        return refusal(request, refusal_)
-    return panel_response(request, span, repaint=False)
+    text = request.POST.get("text", "")
+    return changed(request, span_id, lambda span: span.add_note(text, by=request.user), repaint=False)
 
 
 def change_note(request: HttpRequest, note_id: int, action: str) -> HttpResponse:
@@ -67,15 +67,18 @@ def change_note(request: HttpRequest, note_id: int, action: str) -> HttpResponse
     )
     if request.method != "POST":
         return redirect(note.article.get_absolute_url())
-    try:
+
+    def change(_span=None) -> None:
         if action == "delete":
             note.soft_delete(by=request.user, version=request.POST.get("version"))
         else:
             note.edit(request.POST.get("text", ""), by=request.user, version=request.POST.get("version"))
-    except Refused as refusal_:
-        if note.span_id:
-            return refusal(request, refusal_)
-        return refused(request, note.article, refusal_)
+
     if note.span_id:
-        return panel_response(request, note.span, repaint=False)
-    return notes_response(request, note.article)
+        return changed(request, note.span_id, change, repaint=False)
+    since = timezone.now()
+    try:
+        change()
+    except Refused as refusal_:
+        return refused(request, note.article, refusal_)
+    return notes_response(request, note.article, since)

@@ -1,7 +1,12 @@
 """The reader: an article with its passages, the side list, article notes and recent activity.
 
-Changes to passages live in spans.py; notes in notes.py. Fragments are partials of
-templates/annotations/reader.html.
+The page is proportional to what is on screen: the body's markup does not grow with how deeply passages
+nest (rendering.py), the side list and the activity come a page at a time (side_list.py), and a
+passage's details come when it is clicked (spans.py). Changes to passages live in spans.py, their
+answers in repaint.py; notes in notes.py. Fragments are partials of templates/annotations/reader.html.
+
+Every query here starts from one entry point per resource (`Span.objects.in_reader`,
+`Note.objects.in_reader`, `Change.objects.in_reader`), so that who may see what is decided in one place.
 """
 
 from __future__ import annotations
@@ -13,60 +18,31 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.folding import fold
-from annotations.models import Change, Note, Span, Tag, Term
+from annotations.models import Note, Refused, Span, Tag, Term
 from annotations.permissions import can_change
-from annotations.rendering import render_body, render_passage_list
+from annotations.rendering import render_body
 from annotations.suggestions import SESSION_KEY, suggestions_shown, suggestions_with_labels
+from annotations.views.side_list import SideList, activity_context, side_list_context, terms_used
 from corpus.models import Article
 
-ACTIVITY_LENGTH = 20
 SUGGESTIONS = 10
 
 
-def side_list_filters(request: HttpRequest) -> dict[str, str]:
-    return {
-        "term": request.GET.get("term", "").strip(),
-        "role": request.GET.get("role", "").strip(),
-        "who": request.GET.get("who", "").strip(),
-    }
-
-
-def filtered_passages(request: HttpRequest, spans: list[Span], filters: dict[str, str]) -> list[Span]:
-    """The side list's passages: all live ones in reading order, narrowed by term, role and analyst."""
-    term, role = filters["term"], filters["role"]
-    if filters["who"] == "mine":
-        spans = [s for s in spans if s.created_by_id == request.user.pk]
-    if term or role:
-        spans = [
-            s
-            for s in spans
-            if any((not term or str(t.term_id) == term) and (not role or t.role == role) for t in s.tag_list)
-        ]
-    return spans
-
-
-def terms_used(spans: list[Span]) -> list[Term]:
-    terms = {tag.term_id: tag.term for span in spans for tag in span.tag_list}
-    return sorted(terms.values(), key=lambda t: (t.kind, t.label.casefold()))
-
-
-def activity(article: Article):
-    return Change.objects.filter(article=article).select_related("actor")[:ACTIVITY_LENGTH]
-
-
-def article_notes(article: Article):
-    return Note.objects.live().on_article(article).select_related("author")
+def article_notes(request: HttpRequest, article: Article) -> list[Note]:
+    notes = list(Note.objects.in_reader(article, request.user).select_related("author"))
+    for note in notes:
+        note.editable = can_change(request.user, note.author_id)
+    return notes
 
 
 @require_GET
 def reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    spans = Span.objects.live().in_article(article).in_reading_order().for_reader()
-    filters = side_list_filters(request)
-    passages = filtered_passages(request, spans, filters)
-    notes = list(article_notes(article))
-    for note in notes:
-        note.editable = can_change(request.user, note.author_id)
+    try:
+        side = SideList.from_query(request.GET)
+    except Refused as refused:
+        return render(request, "annotations/reader.html#refusal", {"message": refused.message}, status=400)
+    spans = Span.objects.in_reader(article, request.user).in_reading_order().for_body(with_terms=True)
     show_suggestions = suggestions_shown(request)
     suggestions, labels = suggestions_with_labels(article, spans) if show_suggestions else ([], {})
     context = {
@@ -77,15 +53,12 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "show_suggestions": show_suggestions,
         "suggestion_count": len(suggestions),
         "passage_count": len(spans),
-        "passages": passages,
-        # Built in Python (rendering.py): a template loop over 2,000 passages costs half a second.
-        "passages_html": mark_safe(render_passage_list(passages)),
-        "filters": filters,
-        "terms_used": terms_used(spans),
+        **side_list_context(request, article, side),
+        "terms_used": terms_used(article, request.user, spans.term_ids),
         "roles": Tag.Role.choices,
         "recent_terms": Tag.recent_terms(request.user),
-        "notes": notes,
-        "changes": activity(article),
+        "notes": article_notes(request, article),
+        **activity_context(article, request.user),
     }
     return render(request, "annotations/reader.html", context)
 
@@ -97,31 +70,6 @@ def show_suggestions(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
     request.session[SESSION_KEY] = request.POST.get("show") != "1"
     return redirect(article)
-
-
-@require_GET
-def side_list(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_id)
-    spans = Span.objects.live().in_article(article).in_reading_order().for_reader()
-    filters = side_list_filters(request)
-    passages = filtered_passages(request, spans, filters)
-    context = {
-        "article": article,
-        "passages": passages,
-        "passages_html": mark_safe(render_passage_list(passages)),  # escaped in rendering.py
-        "filters": filters,
-        "terms_used": terms_used(spans),
-        "oob": True,
-    }
-    return render(request, "annotations/reader.html#side-list", context)
-
-
-@require_GET
-def article_activity(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_id)
-    return render(
-        request, "annotations/reader.html#activity", {"article": article, "changes": activity(article)}
-    )
 
 
 @require_GET

@@ -4,6 +4,16 @@
  * element carrying data-o (the body offset of its first character) and holds body characters
  * 1:1; paragraphs are separated by "\n\n", which is not in the DOM, so gaps are refilled with
  * "\n" when the quote is rebuilt. The server checks the quote against the body anyway.
+ *
+ * The body's marks name no passage (annotations/rendering.py): a click asks the server which
+ * passages lie at the mark's offset, and a passage's marks are those between its start and end
+ * (the panel's data-start/data-end). `<a id="span-ID" class="anchor">` marks where each starts.
+ * A save answers with everything it changed, swapped out of band (annotations/views/repaint.py);
+ * to place the side-list item, every request says which list is shown (X-Side-List header).
+ *
+ * Sections: offsets · marks and focus · panels · side list and activity · vocabulary suggestions ·
+ * type-ahead · htmx · mouse · keyboard · links to a passage. Other scripts reach the reader
+ * through window.marginaliaReader (at the end).
  */
 (function () {
   "use strict";
@@ -157,27 +167,93 @@
     return reader.dataset.panelUrl.replace("/0/", "/" + id + "/");
   }
 
-  function openSpan(id) {
-    focusSpan(id, false);
+  function openSpan(id, scroll) {
+    focusSpan(id, !!scroll);
     return htmx.ajax("GET", spanUrl(id), { target: "#span-panel", swap: "innerHTML" });
   }
 
-  function anchorRect(id) {
-    const anchor = document.getElementById("span-" + id);
-    const mark = anchor && anchor.nextElementSibling;
-    return (mark || anchor) ? (mark || anchor).getBoundingClientRect() : null;
+  /* ---------- marks and focus ---------- */
+
+  /* The first piece of text after a passage's anchor (other passages' anchors may stand between). */
+  function firstPiece(id) {
+    let el = document.getElementById("span-" + id);
+    while (el && el.matches("a[id^=span-]")) el = el.nextElementSibling;
+    return el || document.getElementById("span-" + id);
   }
 
-  function focusSpan(id, scroll) {
+  function anchorRect(id) {
+    const piece = firstPiece(id);
+    return piece ? piece.getBoundingClientRect() : null;
+  }
+
+  /* The marks between two body offsets: the runs of one passage. Paragraphs are searched by their
+   * data-o (bisection), then only their marks are looked at. */
+  function marksBetween(start, end) {
+    const paragraphs = bodyEl.children;
+    let lo = 0, hi = paragraphs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (+paragraphs[mid].dataset.o <= start) lo = mid; else hi = mid - 1;
+    }
+    const found = [];
+    for (let i = lo; i < paragraphs.length && +paragraphs[i].dataset.o < end; i++) {
+      paragraphs[i].querySelectorAll("mark.hl").forEach((m) => {
+        const o = +m.dataset.o;
+        if (o >= start && o < end) found.push(m);
+      });
+    }
+    return found;
+  }
+
+  /* Focus a passage: its side-list item, its place in the text (scrolled to), and, once its range is
+   * known (from the panel), its marks. */
+  function focusSpan(id, scroll, range) {
     bodyEl.querySelectorAll("mark.focused").forEach((m) => m.classList.remove("focused"));
     document.querySelectorAll(".passage.current").forEach((m) => m.classList.remove("current"));
     focusedId = id;
     if (!id) return;
-    bodyEl.querySelectorAll('mark[data-spans~="' + id + '"]').forEach((m) => m.classList.add("focused"));
-    const item = document.querySelector('.passage[data-span="' + id + '"]');
+    if (range) marksBetween(range.start, range.end).forEach((m) => m.classList.add("focused"));
+    const item = document.getElementById("passage-" + id);
     if (item) item.classList.add("current");
-    const anchor = document.getElementById("span-" + id);
-    if (scroll && anchor) (anchor.nextElementSibling || anchor).scrollIntoView({ block: "center" });
+    const piece = firstPiece(id);
+    if (scroll && piece) piece.scrollIntoView({ block: "center" });
+  }
+
+  function cardRange(card) {
+    return card && card.dataset.start ? { start: +card.dataset.start, end: +card.dataset.end } : null;
+  }
+
+  /* ---------- side list and activity ---------- */
+
+  const sideFilter = document.getElementById("side-filter");
+
+  /* The side list the browser shows: the filter, and while more remain to load, the last passage
+   * loaded. Sent with every request so that a save's answer can place its item (views/side_list.py). */
+  function sideListState() {
+    const params = new URLSearchParams();
+    new FormData(sideFilter).forEach((value, name) => { if (value) params.set(name, value); });
+    const more = document.getElementById("side-list-more");
+    if (more) params.set("after", more.dataset.after);
+    return params.toString();
+  }
+
+  /* Load the side list's next page, if there is one (as scrolling to its end does). */
+  function loadMorePassages() {
+    const more = document.querySelector("#side-list-more a");
+    if (more) htmx.trigger(more, "click");
+  }
+
+  /* A term just used may be new to the article: offer it in the side list's term menu. */
+  function offerTerms(card) {
+    const menu = document.getElementById("side-filter-term");
+    if (!menu || !card) return;
+    card.querySelectorAll(".tag[data-term]").forEach((tag) => {
+      if (menu.querySelector('option[value="' + tag.dataset.term + '"]')) return;
+      const option = document.createElement("option");
+      option.value = tag.dataset.term;
+      option.textContent = tag.dataset.label;
+      menu.appendChild(option);
+    });
   }
 
   /* ---------- vocabulary suggestions ---------- */
@@ -313,7 +389,11 @@
     }
   });
 
-  /* ---------- htmx: errors, swaps ---------- */
+  /* ---------- htmx: the side list's state, errors, swaps ---------- */
+
+  document.body.addEventListener("htmx:configRequest", (e) => {
+    e.detail.headers["X-Side-List"] = sideListState();
+  });
 
   document.body.addEventListener("htmx:beforeRequest", (e) => {
     const form = e.detail.elt.closest && e.detail.elt.closest("form");
@@ -339,7 +419,8 @@
     if (e.detail.target !== spanPanel) return;
     const card = spanPanel.querySelector(".span-card[data-span]");
     const id = card ? card.dataset.span : null;
-    if (id) focusSpan(id, false);
+    if (id) focusSpan(id, false, cardRange(card));
+    offerTerms(card);
     place(spanPanel, (id && anchorRect(id)) || lastRect || null);
     if (id && anchorRect(id)) lastRect = anchorRect(id);
   });
@@ -405,8 +486,7 @@
       e.preventDefault();
       const id = link.dataset.span;
       history.replaceState(null, "", "#span-" + id);
-      focusSpan(id, true);
-      openSpan(id);
+      openSpan(id, true);
       return;
     }
     const suggested = t.closest("#body .suggest");
@@ -420,18 +500,17 @@
     if (mark) {
       const sel = window.getSelection();
       if (sel && !sel.isCollapsed) return; // the end of a drag, not a click
-      const ids = mark.dataset.spans.split(" ");
+      // The server says which passages lie here: the one's panel, or a choice between several.
       lastRect = mark.getBoundingClientRect();
       hide(selectPanel);
-      if (ids.length === 1) openSpan(ids[0]);
-      else htmx.ajax("GET", reader.dataset.chooseUrl + "?ids=" + ids.join("+"), { target: "#span-panel", swap: "innerHTML" });
+      htmx.ajax("GET", reader.dataset.chooseUrl + "?at=" + mark.dataset.o, { target: "#span-panel", swap: "innerHTML" });
     }
   });
 
   /* ---------- keyboard ---------- */
 
   function passageIds() {
-    return Array.from(bodyEl.querySelectorAll("a.anchor")).map((a) => a.id.slice(5));
+    return Array.from(bodyEl.querySelectorAll("a[id^=span-]"), (a) => a.id.slice(5));
   }
 
   function clickInPanel(selector) {
@@ -477,9 +556,9 @@
       if (!ids.length) return;
       const at = ids.indexOf(String(focusedId));
       const next = at < 0 ? (key === "j" ? 0 : ids.length - 1) : Math.max(0, Math.min(ids.length - 1, at + (key === "j" ? 1 : -1)));
-      focusSpan(ids[next], true);
       lastRect = anchorRect(ids[next]);
-      openSpan(ids[next]);
+      openSpan(ids[next], true);
+      if (!document.getElementById("passage-" + ids[next])) loadMorePassages();
     } else if (key === "x" || key === "Delete") {
       if (!focusedId) return;
       const card = spanPanel.querySelector(".span-card[data-span]");
@@ -494,8 +573,15 @@
 
   function followHash() {
     const match = /^#span-(\d+)$/.exec(window.location.hash);
-    if (match) focusSpan(match[1], true);
+    if (match && document.getElementById("span-" + match[1])) {
+      lastRect = anchorRect(match[1]);
+      openSpan(match[1], true);
+    }
   }
   window.addEventListener("hashchange", followHash);
   followHash();
+
+  /* ---------- for other scripts (claims.js): the reader's helpers ---------- */
+
+  window.marginaliaReader = { marksBetween, focusSpan, openSpan, selectionInBody, place, hide };
 })();
