@@ -89,8 +89,9 @@ def test_analyst_creates_tagged_passage_with_note(alice_client, alice, article, 
     assert '<p hx-swap-oob="true" id="p-0"' in html
     assert f'<a id="span-{span.pk}"></a><mark class="hl actor d1" data-o="19">Qasem Soleimani</mark>' in html
     assert "spanSaved" in response.headers["HX-Trigger"]
-    assert 'id="recent-terms" class="recent-terms" hx-swap-oob="true"' in html
     assert '<span id="passage-count" class="count" hx-swap-oob="true">1 passage</span>' in html
+    assert f'<ol hx-swap-oob="beforeend:#side-list"><li id="passage-{span.pk}"' in html
+    assert '<ol hx-swap-oob="afterbegin:#activity">' in html and "Tagged “Qasem Soleimani”" in html
     assert sorted(Change.objects.filter(span=span).values_list("object_type", flat=True)) == [
         "note",
         "span",

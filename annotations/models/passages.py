@@ -107,9 +107,11 @@ class SpanQuerySet(models.QuerySet):
         for span in spans:
             span.tag_list, span.note_list = [], []
         if spans:
-            self._attach_tags(spans)
-            for note in Note.objects.live().filter(span_id__in=self.values("pk")).select_related("author"):
-                next(s for s in spans if s.pk == note.span_id).note_list.append(note)
+            by_id = {span.pk: span for span in spans}
+            for tag in Tag.objects.filter(span_id__in=list(by_id)).select_related("term").order_by("pk"):
+                by_id[tag.span_id].tag_list.append(tag)
+            for note in Note.objects.live().filter(span_id__in=list(by_id)).select_related("author"):
+                by_id[note.span_id].note_list.append(note)
         return spans
 
     def for_body(self, *, with_terms: bool = False) -> BodyRows:
@@ -286,9 +288,10 @@ class Span(models.Model):
                 suffix=body[end : end + PREFIX_LENGTH],
                 created_by=by,
             )
-            _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=span.snapshot(), **span._ids())
+            after = span.snapshot(tagged=False)
+            _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=after, **span._ids())
             if term is not None:
-                span._tag(term, role, by)
+                span._tag(term, role, by, first=True)
             if note.strip():
                 span._note(note, by)
         return span
@@ -296,16 +299,16 @@ class Span(models.Model):
     def _ids(self) -> dict:
         return {"article_id": self.article_id, "span_id": self.pk}
 
-    def snapshot(self) -> dict:
+    def snapshot(self, *, tagged: bool = True) -> dict:
+        """The passage as the history records it. `tagged=False`: it has no tags yet (it was just
+        made), so they are not read."""
+        tags = self.tags.select_related("term") if tagged else []
         return {
             "start": self.start,
             "end": self.end,
             "quote": self.quote,
             "version": self.version,
-            "tags": [
-                {"term": t.term.slug, "label": t.term.label, "role": t.role}
-                for t in self.tags.select_related("term")
-            ],
+            "tags": [{"term": t.term.slug, "label": t.term.label, "role": t.role} for t in tags],
         }
 
     @property
@@ -352,8 +355,9 @@ class Span(models.Model):
         who = change.actor.get_username() if change.actor else "someone"
         return f"Someone else changed this passage ({who}, {timesince(change.at)} ago); reload it."
 
-    def _tag(self, term: Term, role: str, by) -> Tag:
-        if self.tags.filter(term=term, role=role).exists():
+    def _tag(self, term: Term, role: str, by, *, first: bool = False) -> Tag:
+        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate)."""
+        if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
         tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
         _record(
@@ -499,6 +503,11 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} as {self.role}"
+
+    @property
+    def role_choices(self) -> list[tuple[str, str]]:
+        """The roles this tag's term may take, for the role menu."""
+        return [(role, Tag.Role(role).label) for role in Tag.roles_for(self.term.kind)]
 
     @staticmethod
     def roles_for(kind: str) -> tuple[str, ...]:

@@ -22,7 +22,13 @@ from annotations.models import Note, Refused, Span, Tag, Term
 from annotations.permissions import can_change
 from annotations.rendering import render_body
 from annotations.suggestions import SESSION_KEY, suggestions_shown, suggestions_with_labels
-from annotations.views.side_list import SideList, activity_context, side_list_context, terms_used
+from annotations.views.side_list import (
+    SideList,
+    activity_context,
+    parse_before,
+    side_list_context,
+    terms_used,
+)
 from corpus.models import Article
 
 SUGGESTIONS = 10
@@ -40,6 +46,7 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     try:
         side = SideList.from_query(request.GET)
+        before = parse_before(request.GET)
     except Refused as refused:
         return render(request, "annotations/reader.html#refusal", {"message": refused.message}, status=400)
     spans = Span.objects.in_reader(article, request.user).in_reading_order().for_body(with_terms=True)
@@ -58,7 +65,7 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "roles": Tag.Role.choices,
         "recent_terms": Tag.recent_terms(request.user),
         "notes": article_notes(request, article),
-        **activity_context(article, request.user),
+        **activity_context(article, request.user, before),
     }
     return render(request, "annotations/reader.html", context)
 

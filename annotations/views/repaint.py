@@ -8,8 +8,8 @@ by id (htmx `hx-swap-oob`):
 - `passage-ID`: the passage's side-list item, replaced, deleted, or inserted before the next item the
   browser shows (`beforebegin:#passage-NEXT`, or at the end of a wholly loaded list): side_list.SideList
   says which list the browser shows;
-- `activity`: the history lines the change wrote, put at the top (`afterbegin:#activity`);
-- `recent-terms`: the analyst's last terms, when a tag was added.
+- `activity`: the history lines the change wrote, put at the top (`afterbegin:#activity`).
+The analyst's last terms (`#recent-terms`, keys 1–9) are reordered by reader.js from the panel.
 It also triggers the `spanSaved` event ({"id", "deleted"}) for scripts that care; nothing fetches on it.
 """
 
@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django_htmx.http import trigger_client_event
 
 from annotations.models import Change, Span, Tag
@@ -44,7 +46,7 @@ def panel_context(request: HttpRequest, span: Span) -> dict:
     return {
         "span": span,
         "can_edit": can_change(request.user, span.created_by_id),
-        "history": span.changes.select_related("actor")[:HISTORY_LENGTH],
+        "history": list(span.changes.select_related("actor")[:HISTORY_LENGTH]),
         "roles": Tag.Role.choices,
     }
 
@@ -87,25 +89,15 @@ def side_item_html(
     return f'<ol hx-swap-oob="{where}">{render_passage_item(span)}</ol>'
 
 
-def activity_html(request: HttpRequest, article: Article, since: dt.datetime) -> str:
+def new_changes(request: HttpRequest, article: Article, since: dt.datetime) -> list[Change]:
     """The history lines this analyst's change wrote (since `since`), for the top of the activity."""
-    changes = (
-        Change.objects.in_reader(article, request.user)
-        .filter(actor=request.user, at__gte=since)
-        .select_related("actor")
-    )
-    lines = "".join(
-        render_to_string("annotations/reader.html#activity-line", {"change": change}, request)
-        for change in changes
-    )
-    return f'<ol hx-swap-oob="afterbegin:#activity">{lines}</ol>' if lines else ""
+    changes = Change.objects.in_reader(article, request.user).filter(actor=request.user, at__gte=since)
+    return list(changes.select_related("actor"))
 
 
-def passage_count_html(request: HttpRequest, article: Article) -> str:
-    count = Span.objects.in_reader(article, request.user).count()
-    return render_to_string(
-        "annotations/reader.html#passage-count", {"passage_count": count, "oob": True}, request
-    )
+def activity_html(request: HttpRequest, article: Article, since: dt.datetime) -> str:
+    context = {"new_changes": new_changes(request, article, since)}
+    return render_to_string("annotations/reader.html#activity-new", context, request)
 
 
 def reader_answer(
@@ -117,26 +109,21 @@ def reader_answer(
     since: dt.datetime,
     repaint: bool = True,
     counted: bool = False,
-    recent: bool = False,
 ) -> HttpResponse:
     """The panel, and out of band what the change touched: the paragraphs (`repaint`), the passage count
-    (`counted`), the side-list item, the activity, the analyst's recent terms (`recent`)."""
+    (`counted`), the side-list item, the activity. One template render for all of it."""
     article = span.article
     context = panel_context(request, span)
-    parts = [render_to_string("annotations/reader.html#span-panel", context, request)]
-    if repaint:
-        parts.append(paragraphs_html(request, article, span))
-    if counted:
-        parts.append(passage_count_html(request, article))
-    parts.append(side_item_html(request, article, context["span"], side, was_listed))
-    parts.append(activity_html(request, article, since))
-    if recent:
-        parts.append(
-            render_to_string(
-                "annotations/reader.html#recent-terms",
-                {"recent_terms": Tag.recent_terms(request.user), "oob": True},
-                request,
-            )
-        )
-    response = HttpResponse("".join(parts))
+    # What the change wrote is the newest of the passage's history, which the panel has read already.
+    written = [c for c in context["history"] if c.at >= since and c.actor_id == request.user.pk]
+    context.update(
+        {
+            # Built in Python (rendering.py), escaped piece by piece there.
+            "paragraphs_html": mark_safe(paragraphs_html(request, article, span) if repaint else ""),
+            "passage_count": Span.objects.in_reader(article, request.user).count() if counted else None,
+            "side_item_html": mark_safe(side_item_html(request, article, context["span"], side, was_listed)),
+            "new_changes": written,
+        }
+    )
+    response = render(request, "annotations/reader.html#reader-answer", context)
     return trigger_client_event(response, "spanSaved", {"id": span.pk, "deleted": span.is_deleted})

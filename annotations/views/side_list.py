@@ -13,7 +13,7 @@ query string, plus `after=KEY` while the sentinel is there). Without that header
 unfiltered and wholly loaded.
 
 The activity is the article's history, newest first, ACTIVITY_PAGE at a time, with a sentinel of the
-same kind (`#activity-more`, `?before=CHANGE_ID`).
+same kind (`#activity-more`, `?before=CHANGE_ID`; without JavaScript the reader shows that page).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -175,7 +175,16 @@ def side_list(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, "annotations/reader.html#side-list", context)
 
 
+def parse_before(query: QueryDict) -> int | None:
+    """The activity's cursor, `?before=CHANGE_ID`; a malformed one is refused (400)."""
+    before = query.get("before", "").strip()
+    if before and not before.isdigit():
+        raise Refused(f"“{before}” is not a change id.", status=400)
+    return int(before) if before else None
+
+
 def activity_context(article: Article, user, before: int | None = None) -> dict:
+    """A page of the activity: the changes older than `before` (from the newest when None)."""
     changes = Change.objects.in_reader(article, user).select_related("actor")
     if before is not None:
         last = Change.objects.in_reader(article, user).filter(pk=before).first()
@@ -184,18 +193,22 @@ def activity_context(article: Article, user, before: int | None = None) -> dict:
     return {
         "article": article,
         "changes": page[:ACTIVITY_PAGE],
+        "activity_before": before,
         "older": page[ACTIVITY_PAGE - 1].pk if len(page) > ACTIVITY_PAGE else None,
     }
 
 
 @require_GET
 def article_activity(request: HttpRequest, article_id: int) -> HttpResponse:
-    """The activity's next page (`?before=CHANGE_ID`, to take its sentinel's place), or its first."""
+    """The activity's next page (`?before=CHANGE_ID`, to take its sentinel's place), or its first.
+    Without htmx (JavaScript off) the reader itself shows that page."""
     article = get_object_or_404(Article, pk=article_id)
-    before = request.GET.get("before", "").strip()
-    if before and not before.isdigit():
-        message = f"“{before}” is not a change id."
-        return render(request, "annotations/reader.html#refusal", {"message": message}, status=400)
-    context = activity_context(article, request.user, int(before) if before else None)
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}?{request.GET.urlencode()}#activity")
+    try:
+        before = parse_before(request.GET)
+    except Refused as refused:
+        return render(request, "annotations/reader.html#refusal", {"message": refused.message}, status=400)
+    context = activity_context(article, request.user, before)
     template = "annotations/reader.html#activity-page" if before else "annotations/reader.html#activity"
     return render(request, template, context)

@@ -1,7 +1,7 @@
 """Passages in the reader: create from a selection, tag, retag, untag, delete and undo, the panel.
 
 Every change answers in one response (views/repaint.py): the passage's panel, and out of band the
-paragraphs it repainted, its side-list item, the activity lines, the passage count and the recent terms,
+paragraphs it repainted, its side-list item, the activity lines and the passage count,
 as far as the change touched them; the page fetches nothing afterwards. A refusal answers 422 (bad
 request), 403 (someone else's passage) or 409 (stale version) with the message the panel shows; nothing
 is changed.
@@ -62,7 +62,7 @@ def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     except Refused as refused:
         return refusal(request, refused)
     span.article = article
-    return reader_answer(request, span, side=side, was_listed=False, since=since, counted=True, recent=True)
+    return reader_answer(request, span, side=side, was_listed=False, since=since, counted=True)
 
 
 @require_GET
@@ -112,7 +112,7 @@ def add_tag(request: HttpRequest, span_id: int) -> HttpResponse:
         term = Tag.term_for_tagging(request.POST.get("term"))
         span.add_tag(term, request.POST.get("role", ""), by=request.user, version=_version(request))
 
-    return changed(request, span_id, add, recent=True)
+    return changed(request, span_id, add)
 
 
 @require_POST

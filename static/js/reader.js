@@ -5,15 +5,12 @@
  * 1:1; paragraphs are separated by "\n\n", which is not in the DOM, so gaps are refilled with
  * "\n" when the quote is rebuilt. The server checks the quote against the body anyway.
  *
- * The body's marks name no passage (annotations/rendering.py): a click asks the server which
- * passages lie at the mark's offset, and a passage's marks are those between its start and end
- * (the panel's data-start/data-end). `<a id="span-ID" class="anchor">` marks where each starts.
- * A save answers with everything it changed, swapped out of band (annotations/views/repaint.py);
- * to place the side-list item, every request says which list is shown (X-Side-List header).
- *
- * Sections: offsets · marks and focus · panels · side list and activity · vocabulary suggestions ·
- * type-ahead · htmx · mouse · keyboard · links to a passage. Other scripts reach the reader
- * through window.marginaliaReader (at the end).
+ * Marks name no passage (annotations/rendering.py): a click asks the server what lies at the mark's
+ * offset; a passage's marks lie between its start and end (the panel's data-start/end); an empty
+ * <a id="span-ID"> stands where each starts. A save answers with all it changed, out of band
+ * (views/repaint.py); each request says which side list is shown (X-Side-List, views/side_list.py).
+ * Sections: offsets · marks and focus · panels · side list · suggestions · type-ahead · htmx ·
+ * mouse · keyboard · links. Other scripts use window.marginaliaReader (at the end).
  */
 (function () {
   "use strict";
@@ -186,8 +183,7 @@
     return piece ? piece.getBoundingClientRect() : null;
   }
 
-  /* The marks between two body offsets: the runs of one passage. Paragraphs are searched by their
-   * data-o (bisection), then only their marks are looked at. */
+  /* The marks between two body offsets (a passage's runs): bisect the paragraphs, then look inside. */
   function marksBetween(start, end) {
     const paragraphs = bodyEl.children;
     let lo = 0, hi = paragraphs.length - 1;
@@ -205,8 +201,7 @@
     return found;
   }
 
-  /* Focus a passage: its side-list item, its place in the text (scrolled to), and, once its range is
-   * known (from the panel), its marks. */
+  /* Focus a passage: its side-list item, its place (scrolled to), its marks once the range is known. */
   function focusSpan(id, scroll, range) {
     bodyEl.querySelectorAll("mark.focused").forEach((m) => m.classList.remove("focused"));
     document.querySelectorAll(".passage.current").forEach((m) => m.classList.remove("current"));
@@ -227,8 +222,7 @@
 
   const sideFilter = document.getElementById("side-filter");
 
-  /* The side list the browser shows: the filter, and while more remain to load, the last passage
-   * loaded. Sent with every request so that a save's answer can place its item (views/side_list.py). */
+  /* The side list shown: its filter, and the last passage loaded while more remain. */
   function sideListState() {
     const params = new URLSearchParams();
     new FormData(sideFilter).forEach((value, name) => { if (value) params.set(name, value); });
@@ -237,10 +231,29 @@
     return params.toString();
   }
 
-  /* Load the side list's next page, if there is one (as scrolling to its end does). */
+  /* Load the side list's next page, if any (as scrolling to its end does). */
   function loadMorePassages() {
     const more = document.querySelector("#side-list-more a");
     if (more) htmx.trigger(more, "click");
+  }
+
+  /* The term just used goes first in the analyst's last terms (keys 1–9), as on the next load. */
+  function rememberTerm(termId, card) {
+    const list = document.getElementById("recent-terms");
+    const tag = termId && card && card.querySelector('.tag[data-term="' + termId + '"]');
+    if (!list || !tag) return;
+    let item = list.querySelector('[data-term="' + termId + '"]');
+    if (!item) {
+      item = document.createElement("li");
+      item.dataset.term = termId;
+      item.dataset.label = tag.dataset.label;
+      item.className = tag.querySelector(".term").className;
+      item.append(document.createElement("kbd"), " " + tag.dataset.label);
+    }
+    list.prepend(item);
+    Array.from(list.children).forEach((li, i) => {
+      if (i < 9) li.querySelector("kbd").textContent = i + 1; else li.remove();
+    });
   }
 
   /* A term just used may be new to the article: offer it in the side list's term menu. */
@@ -421,6 +434,9 @@
     const id = card ? card.dataset.span : null;
     if (id) focusSpan(id, false, cardRange(card));
     offerTerms(card);
+    const tagging = e.detail.requestConfig && e.detail.requestConfig.elt;
+    const term = tagging && tagging.querySelector && tagging.querySelector("[data-term-input]");
+    if (term) rememberTerm(term.value, card);
     place(spanPanel, (id && anchorRect(id)) || lastRect || null);
     if (id && anchorRect(id)) lastRect = anchorRect(id);
   });
