@@ -1,0 +1,212 @@
+"""Benchmark: the Articles list and the Annotations screen at team scale on PostgreSQL.
+
+Loads 10,000 articles and 1,000,000 passages (100 an article, two tags each, a note on one in five, one
+history line each) into the database `marginalia_bench_scale` (created and migrated if missing; loaded
+with INSERT … SELECT generate_series, and kept for the next run when it already holds that much), then
+times, through Django's test client as an analyst, the median of several requests of each screen:
+the Articles list (first page; a full-text search), the Annotations screen (unfiltered; by term; by text,
+which the trigram index serves; by analyst), and, for scale, the reader of one article and a save on it.
+
+One line, e.g.: `scale (PostgreSQL, 10,000 articles, 1,000,000 passages): Articles list 31 ms (search
+24 ms), Annotations screen 142 ms (term 88 ms, text 61 ms, analyst 120 ms), reader 29 ms, save 19 ms`.
+Targets: the Articles list at most 150 ms, the Annotations screen at most 300 ms.
+
+    .venv/bin/python bench/scale.py [--database-url URL] [--reload]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/marginalia_bench_scale"
+ARTICLES = 10_000
+PER_ARTICLE = 100
+RUNS = 7
+
+# Words of the generated bodies; "Tehran" and "drone" for the text filter to find.
+TEXT = (
+    "Officials in Tehran said the drone strike near the airport killed a senior commander and two "
+    "guards. Analysts expect retaliation across the region as markets fell and parliament met in "
+    "closed session to debate the withdrawal of foreign troops. The envoy called for talks. "
+)
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marginalia.settings")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def loaded() -> bool:
+    from annotations.models import Span
+    from corpus.models import Article
+
+    return Article.objects.count() == ARTICLES and Span.objects.count() == ARTICLES * PER_ARTICLE
+
+
+def load() -> None:
+    """Empty the tables and fill them in SQL: generate_series is the fastest way to a million rows."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from annotations.models import Term
+    from corpus.models import Source
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE annotations_change, annotations_note, annotations_tag, annotations_span, "
+            "annotations_alias, annotations_term, corpus_article, corpus_source, auth_user CASCADE"
+        )
+    analysts = [User.objects.create_user(name, password="bench-password") for name in ("ann", "bo", "cy")]
+    sources = [Source.objects.create(name=f"Source {i}") for i in range(20)]
+    actors = [Term.objects.create(slug=f"actor-{i}", kind="actor", label=f"Actor {i}") for i in range(70)]
+    events = [Term.objects.create(slug=f"event-{i}", kind="event", label=f"Event {i}") for i in range(30)]
+    first_user, first_source = analysts[0].pk, sources[0].pk
+    first_actor, first_event = actors[0].pk, events[0].pk
+    body = TEXT * 8  # about 2,000 characters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO corpus_article (title, standfirst, authors, published, url, language, body, sha256,
+                word_count, sentence_starts, imported_at, original_filename, source_id)
+            SELECT 'Article ' || g, '', 'A. Writer', date '2020-01-01' + (g %% 1500), '', 'en',
+                %s || ' Article ' || g || '.', md5(g::text) || md5((g + 1)::text), 330, '[]', now(), '',
+                %s + g %% 20
+            FROM generate_series(1, %s) g
+            """,
+            [body, first_source, ARTICLES],
+        )
+        cursor.execute(
+            """
+            INSERT INTO annotations_span (article_id, start, "end", quote, prefix, suffix, created_by_id,
+                created_at, updated_at, version)
+            SELECT a.id, (k * 19) %% 1900, (k * 19) %% 1900 + 12 + (k * 7) %% 80,
+                substr(a.body, (k * 19) %% 1900 + 1, 12 + (k * 7) %% 80), '', '', %s + (a.id + k) %% 3,
+                now() - ((a.id * 100 + k) || ' seconds')::interval, now(), 1
+            FROM corpus_article a CROSS JOIN generate_series(0, %s) k
+            """,
+            [first_user, PER_ARTICLE - 1],
+        )
+        cursor.execute(
+            """
+            INSERT INTO annotations_tag (span_id, term_id, role, created_by_id, created_at)
+            SELECT s.id, %s + s.id %% 70, 'mentioned', s.created_by_id, s.created_at FROM annotations_span s
+            UNION ALL
+            SELECT s.id, %s + s.id %% 30, 'event', s.created_by_id, s.created_at FROM annotations_span s
+            """,
+            [first_actor, first_event],
+        )
+        cursor.execute(
+            """
+            INSERT INTO annotations_note (article_id, span_id, author_id, text, created_at, updated_at,
+                version)
+            SELECT s.article_id, s.id, s.created_by_id, 'Compare with the wire report ' || s.id, s.created_at,
+                s.created_at, 1
+            FROM annotations_span s WHERE s.id %% %s = 0
+            """,
+            [5],
+        )
+        cursor.execute(
+            """
+            INSERT INTO annotations_change (actor_id, at, action, object_type, object_id, article_id, span_id,
+                summary)
+            SELECT s.created_by_id, s.created_at, 'create', 'span', s.id, s.article_id, s.id,
+                'Marked “' || left(s.quote, %s) || '”'
+            FROM annotations_span s
+            """,
+            [40],
+        )
+        cursor.execute("VACUUM ANALYZE")
+
+
+def median_ms(client, url: str, **kwargs) -> float:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        client.get(url, **kwargs)
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000
+
+
+def measure() -> dict[str, float]:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from annotations.models import Term
+    from corpus.models import Article
+
+    client = Client()
+    client.force_login(User.objects.get(username="ann"))
+    article = Article.objects.order_by("pk")[ARTICLES // 2]
+    figures = {
+        "list": median_ms(client, "/"),
+        "search": median_ms(client, "/?q=retaliation+airport"),
+        "annotations": median_ms(client, "/annotations/"),
+        "term": median_ms(client, "/annotations/?term=actor-7"),
+        "text": median_ms(client, "/annotations/?q=wire+report+12345"),
+        "analyst": median_ms(client, "/annotations/?analyst=bo"),
+        "reader": median_ms(client, f"/articles/{article.pk}/"),
+    }
+    term = Term.objects.order_by("pk").values_list("pk", flat=True)[0]
+    saves = []
+    for i in range(RUNS):
+        start = article.body.index("Analysts") + i  # a fresh passage each time
+        data = {"start": start, "end": start + 20, "text": article.body[start : start + 20], "term": term}
+        began = time.perf_counter()
+        response = client.post(f"/articles/{article.pk}/spans/", data, headers={"HX-Request": "true"})
+        saves.append(time.perf_counter() - began)
+        assert response.status_code == 200, response.content[:200]
+    figures["save"] = statistics.median(saves) * 1000
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--reload", action="store_true", help="load the data again even if present")
+    args = parser.parse_args()
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    began = time.perf_counter()
+    if args.reload or not loaded():
+        load()
+        print(f"(loaded in {time.perf_counter() - began:.0f} s)", file=sys.stderr)
+    f = measure()
+    print(
+        f"scale (PostgreSQL, {ARTICLES:,} articles, {ARTICLES * PER_ARTICLE:,} passages): "
+        f"Articles list {f['list']:.0f} ms (search {f['search']:.0f} ms), "
+        f"Annotations screen {f['annotations']:.0f} ms (term {f['term']:.0f} ms, text {f['text']:.0f} ms, "
+        f"analyst {f['analyst']:.0f} ms), reader {f['reader']:.0f} ms, save {f['save']:.0f} ms; "
+        f"load average {os.getloadavg()[0]:.1f} (targets: list ≤ 150 ms, Annotations ≤ 300 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
