@@ -182,15 +182,19 @@ def test_empty_article_note_is_refused(alice_client, article):
 
 
 def test_article_activity_lists_recent_changes(alice_client, article, passages):
-    html = alice_client.get(f"/articles/{article.pk}/activity/").content.decode()
+    html = alice_client.get(
+        f"/articles/{article.pk}/activity/", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "Tagged “Tehran vowed revenge.” with Iran as source" in html and "<strong>bob</strong>" in html
 
 
 def test_activity_is_limited_to_twenty(alice_client, alice, article, terms):
     for _ in range(12):
         make(article, "Washington", alice, terms["iran"])  # 2 changes each
-    html = alice_client.get(f"/articles/{article.pk}/activity/").content.decode()
-    assert html.count("<li>") == 20
+    html = alice_client.get(
+        f"/articles/{article.pk}/activity/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert html.count("<li>") == 20 and 'id="activity-more"' in html  # and the older ones on demand
 
 
 def test_typeahead_matches_aliases_and_skips_retired_terms(alice_client, terms):

@@ -1,8 +1,9 @@
 """Indexes for the hot paths (issue 13).
 
 On both databases: the live passages of an article in reading order (partial: the reader reads them
-from the index alone), an analyst's recent tags (Tag.recent_terms), and the history of one object
-(a passage's panel, a term's page, a note's stale-save message).
+from the index alone), an analyst's recent tags (Tag.recent_terms), the passages of a term (the
+Annotations screen's term filter), and the history of one object (a passage's panel, a term's page,
+a note's stale-save message).
 
 On PostgreSQL only: trigram indexes (pg_trgm) where a filter is `contains` — the type-ahead's
 Alias.key and Term.label_key (`key__contains`), and the Annotations screen's text filter on Span.quote
@@ -62,6 +63,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="tag",
             index=models.Index(fields=["created_by", "-created_at", "-id"], name="tag_recent_by_analyst"),
+        ),
+        migrations.AddIndex(
+            model_name="tag",
+            index=models.Index(fields=["term", "span"], name="tag_term_span"),
         ),
         migrations.AddIndex(
             model_name="change",

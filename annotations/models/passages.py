@@ -495,8 +495,12 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["span", "pk"]
-        # An analyst's last terms (Tag.recent_terms), read on every reader load and tagging save.
-        indexes = [models.Index(fields=["created_by", "-created_at", "-id"], name="tag_recent_by_analyst")]
+        indexes = [
+            # An analyst's last terms (Tag.recent_terms), read on every reader load and tagging save.
+            models.Index(fields=["created_by", "-created_at", "-id"], name="tag_recent_by_analyst"),
+            # The passages of a term (the Annotations screen's term filter), from the index alone.
+            models.Index(fields=["term", "span"], name="tag_term_span"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["span", "term", "role"], name="tag_unique_per_span"),
         ]

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,6 +28,7 @@ from annotations.filters import SORTS, SpanFilterForm
 from annotations.forms_sets import RenameSetForm, SavedSetForm
 from annotations.models import Note, SavedSet, Span, Tag, Term
 from annotations.permissions import can_change
+from annotations.views.paging import CappedPaginator
 from corpus.models import Article, Source
 
 PER_PAGE = 50
@@ -158,7 +158,7 @@ def _list_context(
                 ),
             )
         )
-        page = Paginator(spans, PER_PAGE).get_page(request.GET.get("page"))
+        page = CappedPaginator(spans, PER_PAGE).get_page(request.GET.get("page"))
         for span in page.object_list:
             span.terms_by_role = _terms_by_role(span)
     sort_query = f"{query}&sort={sort}" if query else f"sort={sort}"
@@ -181,7 +181,7 @@ def _list_context(
         ],
         "save_form": save_form or SavedSetForm(owner=request.user, initial={"query": query}),
         "saved_sets": _saved_sets(request),
-        "choices": _filter_choices(),
+        "choices": _filter_choices(filter_form.data.get("article", "")),
         "selected": {
             name: [value for value in filter_form.data.getlist(name) if value] for name in ("term", "analyst")
         },
@@ -196,18 +196,41 @@ def _terms_by_role(span: Span) -> list[tuple[str, list[Term]]]:
     return [(role, by_role[role]) for role in ROLE_ORDER if role in by_role]
 
 
-def _filter_choices() -> dict:
+def _filter_choices(article: str) -> dict:
     User = get_user_model()
     terms = list(Term.objects.active().only("pk", "slug", "label", "kind", "parent_id").order_by("label"))
+    articles, older = _article_choices(article)
     return {
-        "articles": Article.objects.only("pk", "title").order_by("title"),
+        "articles": articles,
+        "older_articles": older,
         "sources": Source.objects.only("pk", "name").order_by("name"),
         "actors": _as_tree([term for term in terms if term.kind == Term.Kind.ACTOR]),
         "events": _as_tree([term for term in terms if term.kind == Term.Kind.EVENT]),
         "roles": Tag.Role.choices,
         "kinds": Term.Kind.choices,
-        "analysts": User.objects.filter(spans__isnull=False).distinct().order_by(User.USERNAME_FIELD),
+        # EXISTS per analyst (one index lookup each), not DISTINCT over a join: that reads every passage
+        # (0.6 s at 1,000,000 passages on PostgreSQL).
+        "analysts": User.objects.filter(Exists(Span.objects.filter(created_by=OuterRef("pk")))).order_by(
+            User.USERNAME_FIELD
+        ),
     }
+
+
+ARTICLE_CHOICES = 300
+
+
+def _article_choices(selected: str) -> tuple[list[Article], int]:
+    """The article menu: every article while there are few; past ARTICLE_CHOICES, the latest imported
+    and the one selected, with how many older ones are left out (a menu of every article grows with the
+    corpus: 10,000 options are half a megabyte and most of the screen's time)."""
+    latest = list(Article.objects.only("pk", "title").order_by("-pk")[: ARTICLE_CHOICES + 1])
+    if len(latest) <= ARTICLE_CHOICES:
+        return sorted(latest, key=lambda a: a.title.casefold()), 0
+    latest = latest[:ARTICLE_CHOICES]
+    if selected.isdigit() and all(a.pk != int(selected) for a in latest):
+        latest += list(Article.objects.only("pk", "title").filter(pk=int(selected)))
+    older = Article.objects.count() - ARTICLE_CHOICES
+    return sorted(latest, key=lambda a: a.title.casefold()), older
 
 
 def _as_tree(terms: list[Term]) -> list[Term]:
