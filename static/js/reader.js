@@ -5,12 +5,11 @@
  * 1:1; paragraphs are separated by "\n\n", which is not in the DOM, so gaps are refilled with
  * "\n" when the quote is rebuilt. The server checks the quote against the body anyway.
  *
- * Marks name no passage (annotations/rendering.py): a click asks the server what lies at the mark's
- * offset; a passage's marks lie between its start and end (the panel's data-start/end); an empty
+ * Marks name no passage (annotations/rendering.py): a click asks the server what lies at the
+ * mark's offset; a passage's marks lie between its start and end (panel data-start/end); an empty
  * <a id="span-ID"> stands where each starts. A save answers with all it changed, out of band
- * (views/repaint.py); each request says which side list is shown (X-Side-List, views/side_list.py).
- * Sections: offsets · marks and focus · panels · side list · suggestions · type-ahead · htmx ·
- * mouse · keyboard · links. Other scripts use window.marginaliaReader (at the end).
+ * (views/repaint.py); requests say which side list is shown (X-Side-List, views/side_list.py).
+ * Other scripts use window.marginaliaReader (at the end).
  */
 (function () {
   "use strict";
@@ -237,7 +236,7 @@
     if (more) htmx.trigger(more, "click");
   }
 
-  /* The term just used goes first in the analyst's last terms (keys 1–9), as on the next load. */
+  /* The term just used goes first in the analyst's last terms (keys 1–9). */
   function rememberTerm(termId, card) {
     const list = document.getElementById("recent-terms");
     const tag = termId && card && card.querySelector('.tag[data-term="' + termId + '"]');
@@ -256,7 +255,7 @@
     });
   }
 
-  /* A term just used may be new to the article: offer it in the side list's term menu. */
+  /* A term just used may be new here: offer it in the side list's term menu. */
   function offerTerms(card) {
     const menu = document.getElementById("side-filter-term");
     if (!menu || !card) return;
@@ -429,6 +428,8 @@
   });
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
+    const item = focusedId && document.getElementById("passage-" + focusedId);
+    if (item) item.classList.add("current"); // a side-list page may have brought it
     if (e.detail.target !== spanPanel) return;
     const card = spanPanel.querySelector(".span-card[data-span]");
     const id = card ? card.dataset.span : null;

@@ -1,0 +1,121 @@
+"""The reader in real Chromium: a save is one request that updates the text, the side list, the activity
+and the count; the side list loads its next page when scrolled to its end or when `k`/`j` go past it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+
+from annotations.models import Span, Tag, Term
+from annotations.views.side_list import PAGE
+from corpus.models import Article
+from tests.test_browser_reader import DEMO_TITLE, drag_select, open_reader
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server) -> Article:
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return Article.objects.get(title=DEMO_TITLE)
+
+
+def save_counting_requests(page, query: str) -> tuple[int, list[str]]:
+    """Type a term in the open selection panel, then Enter: the new passage, and every request from
+    Enter until the page has settled."""
+    page.wait_for_selector("#select-panel:not([hidden]) input[name=q]")
+    page.keyboard.type(query)
+    page.wait_for_selector("#select-panel .suggestion")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#span-panel .span-card[data-span]")
+    span_id = int(page.get_attribute("#span-panel .span-card", "data-span"))
+    page.wait_for_selector(f"#side-list #passage-{span_id}")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)
+    return span_id, requests
+
+
+def test_a_save_is_one_request_that_updates_text_side_list_activity_and_count(page, live_server, demo):
+    open_reader(page, live_server, demo)
+    drag_select(page, demo, "Tehran will now retaliate.")
+    span_id, requests = save_counting_requests(page, "Iran")
+    assert requests == [f"POST {live_server.url}/articles/{demo.pk}/spans/"]
+    assert page.inner_text("#passage-count") == "1 passage"
+    assert "Tagged “Tehran will now retaliate.” with Iran" in page.inner_text("#activity")
+    assert page.locator("#side-list .empty").is_hidden()
+
+    # A passage earlier in the text goes before it in the list, still without another request.
+    page.keyboard.press("Escape")
+    drag_select(page, demo, "Qasem Soleimani")
+    first, requests = save_counting_requests(page, "Soleimani")
+    assert len(requests) == 1
+    listed = page.eval_on_selector_all("#side-list .passage", "items => items.map(i => +i.dataset.span)")
+    assert listed == [first, span_id]
+    # The term just used is first among the analyst's last terms (keys 1–9), and offered in the menu.
+    assert page.inner_text("#recent-terms li >> nth=0").endswith("Qasem Soleimani")
+    assert page.locator("#side-filter-term option", has_text="Qasem Soleimani").count() == 1
+
+    # Deleting takes it out of the list and the count; Undo puts it back in its place.
+    page.click("#span-panel [data-action=delete]")
+    page.wait_for_selector(f"#side-list #passage-{first}", state="detached")
+    assert page.inner_text("#passage-count") == "1 passage"
+    page.click("#span-panel [data-action=undo]")
+    page.wait_for_selector(f"#side-list #passage-{first}")
+    listed = page.eval_on_selector_all("#side-list .passage", "items => items.map(i => +i.dataset.span)")
+    assert listed == [first, span_id] and page.inner_text("#passage-count") == "2 passages"
+
+
+@pytest.fixture
+def long_article(live_server) -> Article:
+    """An article with more passages than one page of the side list, by the demo analyst."""
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    analyst = User.objects.get(username="analyst")
+    body = " ".join(f"word{i}" for i in range(PAGE + 40))
+    article = Article.objects.create(title="Long", body=body, sha256=Article.hash_body(body))
+    term = Term.objects.active().first()
+    now = timezone.now()
+    spans, position = [], 0
+    for word in body.split(" "):
+        spans.append(
+            Span(
+                article=article,
+                start=position,
+                end=position + len(word),
+                quote=word,
+                created_by=analyst,
+                created_at=now,
+            )
+        )
+        position += len(word) + 1
+    spans = Span.objects.bulk_create(spans)
+    Tag.objects.bulk_create(Tag(span=s, term=term, role=term.default_role, created_by=analyst) for s in spans)
+    return article
+
+
+def test_the_side_list_loads_its_next_page_when_scrolled_to_or_walked_past(page, live_server, long_article):
+    open_reader(page, live_server, long_article)
+    assert page.locator("#side-list .passage").count() == PAGE
+    # `k` from nowhere goes to the last passage, which is not loaded yet: the next page comes.
+    page.keyboard.press("k")
+    last = Span.objects.filter(article=long_article).order_by("-start").first()
+    page.wait_for_selector(f"#side-list #passage-{last.pk}.current")
+    assert page.locator("#side-list .passage").count() == PAGE + 40
+    assert page.locator("#side-list-more").count() == 0
+    page.wait_for_selector(f"#span-panel .span-card[data-span='{last.pk}']")
+    assert page.locator("#body mark.focused").inner_text() == last.quote
+
+
+def test_scrolling_the_side_list_to_its_end_loads_more(page, live_server, long_article):
+    open_reader(page, live_server, long_article)
+    page.eval_on_selector("#side-list-more", "el => el.scrollIntoView()")
+    page.wait_for_function(f"() => document.querySelectorAll('#side-list .passage').length === {PAGE + 40}")
+    ids = page.eval_on_selector_all("#side-list .passage", "items => items.map(i => +i.dataset.span)")
+    assert ids == list(
+        Span.objects.filter(article=long_article).order_by("start", "-end", "pk").values_list("pk", flat=True)
+    )
