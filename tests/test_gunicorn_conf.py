@@ -30,7 +30,6 @@ def test_the_config_preloads_logs_to_stdout_and_reads_workers_from_the_environme
 def test_warming_up_builds_the_pipeline_and_compiles_every_template():
     from corpus.nlp import pipeline
 
-    pipeline.cache_clear()
     warmed = runpy.run_path(str(CONF))["warm_up"]()
     assert pipeline.cache_info().currsize == 1
     templates = next(item for item in warmed if item.endswith(" templates"))
