@@ -103,16 +103,7 @@ class SpanQuerySet(models.QuerySet):
     def with_tags_and_notes(self) -> list[Span]:
         """The spans (model instances) with `tag_list` (terms loaded) and `note_list` attached,
         in three queries. For one or a few passages, as the panel shows them."""
-        spans = list(self.select_related("created_by"))
-        for span in spans:
-            span.tag_list, span.note_list = [], []
-        if spans:
-            by_id = {span.pk: span for span in spans}
-            for tag in Tag.objects.filter(span_id__in=list(by_id)).select_related("term").order_by("pk"):
-                by_id[tag.span_id].tag_list.append(tag)
-            for note in Note.objects.live().filter(span_id__in=list(by_id)).select_related("author"):
-                by_id[note.span_id].note_list.append(note)
-        return spans
+        return Span.attach_tags_and_notes(list(self.select_related("created_by")))
 
     def for_body(self, *, with_terms: bool = False) -> BodyRows:
         """Where each passage lies and the kinds of its tags (one grouped query, no model instance per
@@ -295,6 +286,20 @@ class Span(models.Model):
             if note.strip():
                 span._note(note, by)
         return span
+
+    @staticmethod
+    def attach_tags_and_notes(spans: list[Span]) -> list[Span]:
+        """Attach `tag_list` (terms loaded) and `note_list` (live notes, authors loaded) to these
+        passages, in two queries."""
+        by_id = {span.pk: span for span in spans}
+        for span in spans:
+            span.tag_list, span.note_list = [], []
+        if spans:
+            for tag in Tag.objects.filter(span_id__in=list(by_id)).select_related("term").order_by("pk"):
+                by_id[tag.span_id].tag_list.append(tag)
+            for note in Note.objects.live().filter(span_id__in=list(by_id)).select_related("author"):
+                by_id[note.span_id].note_list.append(note)
+        return spans
 
     def _ids(self) -> dict:
         return {"article_id": self.article_id, "span_id": self.pk}

@@ -39,8 +39,9 @@ HISTORY_LENGTH = 30
 
 
 def panel_context(request: HttpRequest, span: Span) -> dict:
-    """The panel shows the passage as it is now, tags with the roles their kind allows."""
-    span = Span.objects.filter(pk=span.pk).with_tags_and_notes()[0]
+    """The panel shows the passage as it is now, tags with the roles their kind allows. `span` is as
+    the request left it (read with its analyst, then changed in place by the model's methods)."""
+    Span.attach_tags_and_notes([span])
     for note in span.note_list:
         note.editable = can_change(request.user, note.author_id)
     return {
