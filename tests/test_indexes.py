@@ -1,0 +1,79 @@
+"""The hot paths' queries are the ones the indexes of migration 0008 were built for: the planner can use
+them (with the other ways of reading turned off, since a handful of test rows are cheaper read in full).
+PostgreSQL's trigram indexes serve the type-ahead and the Annotations text filter; on SQLite the
+migration skips them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from annotations.filters import SpanFilterForm
+from annotations.models import Alias, Span, Tag, Term
+from corpus.models import Article
+
+pytestmark = pytest.mark.django_db
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def explain(query, *off: str) -> str:
+    """The plan of `query` with some of PostgreSQL's ways of reading turned off (none on SQLite)."""
+    if not POSTGRESQL:
+        return query.explain()
+    with connection.cursor() as cursor:
+        for scan in off:
+            cursor.execute(f"SET enable_{scan} = off")
+        try:
+            return query.explain()
+        finally:
+            for scan in off:
+                cursor.execute(f"SET enable_{scan} = on")
+
+
+@pytest.fixture
+def article(alice) -> Article:
+    body = "Tehran vowed revenge for the drone strike."
+    article = Article.objects.create(title="T", body=body, sha256=Article.hash_body(body))
+    term = Term.objects.create(slug="iran", kind="actor", label="Iran")
+    Span.create_for(article, 0, 6, "Tehran", by=alice, term=term)
+    return article
+
+
+def test_the_reader_reads_live_passages_in_reading_order_from_their_index(article, alice):
+    plan = explain(
+        Span.objects.in_reader(article, alice).in_reading_order().values("pk", "start", "end"), "seqscan"
+    )
+    assert "span_live_reading_order" in plan, plan
+
+
+def test_an_analysts_recent_terms_come_from_their_index(alice):
+    query = Tag.objects.filter(created_by=alice).order_by("-created_at", "-pk").values("term_id")[:200]
+    assert "tag_recent_by_analyst" in explain(query, "seqscan", "bitmapscan")
+
+
+def test_a_passages_history_comes_from_its_index(article):
+    span = Span.objects.get()
+    assert "change_span_history" in explain(span.changes.all()[:30], "seqscan", "bitmapscan")
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="trigram indexes exist on PostgreSQL only")
+def test_the_type_ahead_and_the_text_filter_use_the_trigram_indexes(article, alice):
+    plan = explain(Term.objects.filter(label_key__contains="ehra"), "seqscan", "indexscan")
+    assert "term_label_key_trgm" in plan, plan
+    plan = explain(Alias.objects.filter(key__contains="ehra"), "seqscan")
+    assert "alias_key_trgm" in plan, plan
+    plan = explain(SpanFilterForm({"q": "drone"}, user=alice).spans(), "seqscan", "indexscan")
+    assert "span_quote_upper_trgm" in plan and "note_text_upper_trgm" in plan, plan
+
+
+@pytest.mark.skipif(POSTGRESQL, reason="on PostgreSQL the trigram indexes exist")
+def test_sqlite_has_no_trigram_index_and_the_text_filter_still_works(article, alice):
+    with connection.cursor() as cursor:
+        names = {
+            index
+            for table in ("annotations_span", "annotations_note", "annotations_alias", "annotations_term")
+            for index in connection.introspection.get_constraints(cursor, table)
+        }
+    assert not [name for name in names if name.endswith("_trgm")]
+    assert "span_live_reading_order" in names
+    assert [s.quote for s in SpanFilterForm({"q": "tEhRaN"}, user=alice).spans()] == ["Tehran"]
