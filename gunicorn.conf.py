@@ -4,9 +4,10 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; see README).
 The master loads the app (preload_app) and warms it before any worker exists: the spaCy pipeline, the
 URL patterns and every view module, every template (compiled, partials included), the translation
 catalogue, and the vocabulary matchers (`annotations.suggestions.warm`, when that exists). The
-workers are forked from it and so start warm: the first request of a new worker costs what any other
-does. They also share the master's memory pages until they write to them; `gc.freeze()` before the
-fork keeps the garbage collector from touching, and so copying, the objects loaded at start.
+workers are forked from it and so start warm, each opening its database connection as it starts: the
+first request of a new worker costs what any other does. They also share the master's memory pages
+until they write to them; `gc.freeze()` before the fork keeps the garbage collector from touching,
+and so copying, the objects loaded at start.
 
 Each worker logs its memory once it is up: resident (RSS, counting shared pages in full) and
 proportional (PSS, shared pages divided among the processes sharing them). The sum of PSS over the
@@ -112,6 +113,14 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
+    # The worker's own database connection, opened now rather than by its first request (it is kept:
+    # CONN_MAX_AGE). A database not up yet is not fatal: the first request will try again.
+    from django.db import DatabaseError, connections
+
+    try:
+        connections["default"].ensure_connection()
+    except DatabaseError as error:
+        worker.log.warning("Worker %s: no database connection yet (%s)", worker.pid, error)
     memory = memory_kb()
     if memory:
         worker.log.info(
