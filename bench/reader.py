@@ -14,10 +14,13 @@ Default: one line for 20,000 words with 2,000 and with 10,000 passages.
 
     .venv/bin/python bench/reader.py [--scaling] [--no-browser]
 
-Before this issue (2026-11-27, load average 2.3–6): at 20,000 words, 2,000 passages render 218 ms,
-2.0 MB, save 92 ms answering 33 KB; 10,000 passages render 902 ms, 8.7 MB, save 147 ms answering
-47 KB; in Chromium at 10,000 passages the save settled after 1,507 ms (3 requests: the POST, then the
-whole side list and the activity fetched again).
+Figures, 2026-11-28, on a machine shared by six engineers (load average 9.2): 10,000 passages render
+184 ms (86 ms of CPU), 1.1 MB, save 31 ms answering 19 KB; 2,000 passages render 73 ms (34 ms of CPU),
+429 KB, save 29 ms answering 9 KB; in Chromium at 10,000 passages domInteractive 710 ms and the save
+settled after 67 ms, one request. Before issue 13 (same day, load average 1.4): 10,000 passages
+rendered in 498 ms, 10.9 MB, save answering 121 KB, and in Chromium the save settled after 1,407 ms,
+three requests (the POST, then the whole side list and the activity fetched again); 2,000 passages
+57 ms, 1.6 MB.
 """
 
 from __future__ import annotations

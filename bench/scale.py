@@ -8,9 +8,11 @@ the Articles list (first page; a full-text search), the Annotations screen (unfi
 which the trigram indexes serve, and a text found in a third of the passages; by analyst), and, for scale,
 the reader of one article and a save on it.
 
-One line, e.g.: `scale (PostgreSQL, 10,000 articles, 1,000,000 passages): Articles list 31 ms (search
-24 ms), Annotations screen 142 ms (term 88 ms, text 61 ms, analyst 120 ms), reader 29 ms, save 19 ms`.
-Targets: the Articles list at most 150 ms, the Annotations screen at most 300 ms.
+One line. 2026-11-28, load average 6.2 (a shared machine): Articles list 38 ms (search 31 ms),
+Annotations screen 57 ms (by term 237 ms, by analyst 134 ms, by text 121 ms; a text found in a third of
+the passages 1,693 ms), reader 51 ms, save 67 ms. Targets: the Articles list at most 150 ms, the
+Annotations screen at most 300 ms. Before issue 13 (same data, load 9.9): Articles list 33 ms,
+Annotations screen 1,564 ms (by term 1,861 ms, by text 4,336 ms, by analyst 2,599 ms).
 
     .venv/bin/python bench/scale.py [--database-url URL] [--reload]
 """
