@@ -11,8 +11,9 @@ the reader of one article and a save on it.
 One line. 2026-11-28, load average 6.2 (a shared machine): Articles list 38 ms (search 31 ms),
 Annotations screen 57 ms (by term 237 ms, by analyst 134 ms, by text 121 ms; a text found in a third of
 the passages 1,693 ms), reader 51 ms, save 67 ms. Targets: the Articles list at most 150 ms, the
-Annotations screen at most 300 ms. Before issue 13 (same data, load 9.9): Articles list 33 ms,
-Annotations screen 1,564 ms (by term 1,861 ms, by text 4,336 ms, by analyst 2,599 ms).
+Annotations screen at most 300 ms. Before issue 13 (same data, load 8–10): Articles list 994–1,632 ms
+(every article's passages counted before the page was cut), Annotations screen 1,564 ms (by term
+1,861 ms, by text 4,336 ms, by analyst 2,599 ms).
 
     .venv/bin/python bench/scale.py [--database-url URL] [--reload]
 """
