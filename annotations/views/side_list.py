@@ -61,7 +61,7 @@ class SideList:
     loaded_to: Key | None = None
 
     @classmethod
-    def from_query(cls, query: QueryDict, *, cursor: str = "after") -> SideList:
+    def from_query(cls, query: QueryDict) -> SideList:
         """From the reader's query string or the X-Side-List header; a malformed value is refused (400)."""
         term, role, who = (query.get(name, "").strip() for name in ("term", "role", "who"))
         if term and not term.isdigit():
@@ -70,7 +70,7 @@ class SideList:
             raise Refused(f"“{role}” is not a role; use {', '.join(Tag.Role.values)}.", status=400)
         if who not in ("", "mine"):
             raise Refused(f"The analyst filter is “mine” or empty, not “{who}”.", status=400)
-        after = query.get(cursor, "").strip()
+        after = query.get("after", "").strip()
         return cls(term, role, who, parse_key(after) if after else None)
 
     @classmethod
