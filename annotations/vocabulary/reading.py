@@ -11,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from annotations.export.csvcells import unneutralise
 from annotations.models import Term
 from annotations.vocabulary.entries import CSV_COLUMNS, Entry, VocabularyFileError
 from annotations.vocabulary.report import VocabularyReport
@@ -89,7 +90,10 @@ def _json_entry(item: dict, kind: str, where: str, report: VocabularyReport) -> 
         },
         retired=bool(item.get("retired")),
         merged_into=_text(item.get("merged_into")),
-        present={"label", "country", "code", "description", "parent", "mappings", "actor_type", "retired"},
+        # "retired" and "merged_into" speak only where the entry has them: an export writes "retired": true
+        # for retired terms alone, and a file that says nothing of it never brings a term back.
+        present={"label", "country", "code", "description", "parent", "mappings", "actor_type"}
+        | {key for key in ("retired", "merged_into") if key in item},
     )
     if kind == Term.Kind.ACTOR:
         actor_type = _text(item.get("kind"))
@@ -114,7 +118,12 @@ def parse_csv(text: str, report: VocabularyReport) -> list[Entry]:
     present = {"label"} | {name for name in ("code", "parent", "description", "country") if name in columns}
     entries = []
     for row in reader:
-        row = {(key or "").strip().lower(): _text(value) for key, value in row.items() if key is not None}
+        # Our export defused cells that a spreadsheet would run as a formula; undo that exactly.
+        row = {
+            (key or "").strip().lower(): unneutralise(_text(value))
+            for key, value in row.items()
+            if key is not None
+        }
         where = f"line {reader.line_num}"
         kind_text = row.get("kind", "").lower()
         slug = row.get("id", "")
