@@ -5,6 +5,9 @@ For a database loaded before this field existed, the base is rebuilt from the hi
 loader's own changes ("Loaded … from FILE", "Updated … from FILE: …") last wrote, and the term's names
 less those the team added, plus those the team removed. A term no load created (added on a screen,
 proposed from the reader) gets no base: a later load keeps whatever of it differs from the file.
+
+It also repairs what the old loader did to merged terms (issue 7, item 4): a term that a load brought
+back although it was merged is retired again (a merged term is always retired).
 """
 
 import re
@@ -65,6 +68,9 @@ def rebuild(apps, schema_editor):
         term.loaded_values = base
         changed.append(term)
     Term.objects.bulk_update(changed, ["loaded_values"], batch_size=1000)
+    Term.objects.filter(merged_into__isnull=False, retired_at__isnull=True).update(
+        retired_at=models.F("updated_at")
+    )
 
 
 class Migration(migrations.Migration):

@@ -125,33 +125,30 @@ def operator_plan(entry: Entry, term: Term, names: list[str]) -> Plan:
         plan.baseline["merged_into"] = wanted["merged_into"]
         if wanted["merged_into"] and stored["merged_into"] is None:
             plan.merge_into = wanted["merged_into"]
-        elif stored["merged_into"] and stored["merged_into"] != wanted["merged_into"]:
-            plan.kept.append(f"merged into {term.merged_into.label} by the team")
+    merged_by_file = wanted.get("merged_into", base.get("merged_into"))
+    if stored["merged_into"] and stored["merged_into"] != merged_by_file:
+        plan.kept.append(f"merged into {term.merged_into.label} by the team (its names live there)")
     merged = stored["merged_into"] or plan.merge_into
     if "retired" in wanted:
         plan.baseline["retired"] = wanted["retired"]
-        now, new = stored["retired"], wanted["retired"]
-        if plan.merge_into and new:
-            pass  # the merge retires it
-        elif now != new and not (merged and not new):
+    if not merged:
+        now, new = stored["retired"], wanted.get("retired")
+        if new is not None and now != new:
             if base.get("retired", False) == now:
                 plan.retire = new
             else:
                 plan.kept.append("retired by the team" if now else "brought back by the team")
-        elif now != new:
-            plan.kept.append(f"merged into {term.merged_into.label} by the team, so it stays retired")
-    file_names = [key for _, key in entry.names(with_label=not entry.merged_into)]
-    plan.baseline[NAMES] = file_names
+        elif new is None and now and not base.get("retired", False):
+            plan.kept.append("retired by the team")
+    file_names = entry.names(with_label=not entry.merged_into)
+    plan.baseline[NAMES] = [key for _, key in file_names]
     if merged:
-        missing = [key for key in file_names if key not in names]
-        plan.blocked_names = set(missing)
-        if missing and stored["merged_into"]:
-            plan.kept.append(f"its names live on {term.merged_into.label}, which it was merged into")
+        plan.blocked_names = {key for _, key in file_names if key not in names}
     else:
-        removed = [key for key in file_names if key not in names and key in base.get(NAMES, [])]
-        plan.blocked_names = set(removed)
+        removed = [(name, key) for name, key in file_names if key not in names and key in base.get(NAMES, [])]
+        plan.blocked_names = {key for _, key in removed}
         if removed:
-            plan.kept.append("names removed by the team: " + ", ".join(removed))
+            plan.kept.append("names removed by the team: " + ", ".join(f"“{name}”" for name, _ in removed))
     return plan
 
 

@@ -309,10 +309,12 @@ class _Loader:
         # Each entry's names in file order, its label included, without repeats.
         wanted: list[tuple[Entry, str, str]] = []
         holders: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        listed: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # by the file, for the report
         for entry in self.entries:
             blocked = self.plans[entry.slug].blocked_names
             # A merged term's label already lives on as an alias of the term it was merged into.
             for name, key in entry.names(with_label=not entry.merged_into):
+                listed[(entry.kind, key)].append(entry)
                 if key in blocked:
                     continue
                 if len(name) > 200:
@@ -326,9 +328,9 @@ class _Loader:
             for alias in Alias.objects.filter(key__in=some_keys).select_related("term").order_by("pk"):
                 in_database[(alias.kind, alias.key)].append(alias)
 
-        for (kind, key), entries in holders.items():
+        for (_, key), entries in listed.items():
             if len(entries) > 1:
-                name = next(n for e, n, k in wanted if k == key and e.kind == kind)
+                name = next(n for n, k in entries[0].names() if k == key)
                 self.report.shared_names[name] = [entry.label for entry in entries]
 
         to_create = []
