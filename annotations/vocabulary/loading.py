@@ -322,10 +322,19 @@ class _Loader:
                 else:
                     wanted.append((entry, name, key))
                     holders[(entry.kind, key)].append(entry)
+        # Names a term already has need nothing; only the others are looked up (a reload looks up none).
+        has = {entry.slug: set(self.names.get(self.terms[entry.slug].pk, ())) for entry in self.entries}
+        wanted = [(entry, name, key) for entry, name, key in wanted if key not in has[entry.slug]]
         in_database: dict[tuple[str, str], list[Alias]] = defaultdict(list)
         keys = {key for _, _, key in wanted}
         for some_keys in chunks(sorted(keys)):
-            for alias in Alias.objects.filter(key__in=some_keys).select_related("term").order_by("pk"):
+            aliases = (
+                Alias.objects.filter(key__in=some_keys)
+                .select_related("term")
+                .only("term_id", "name", "key", "kind", "shared", "term__slug", "term__label")
+                .order_by("pk")
+            )
+            for alias in aliases:
                 in_database[(alias.kind, alias.key)].append(alias)
 
         for (_, key), entries in listed.items():
