@@ -14,6 +14,9 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["kind", "actor_type"]
     search_fields = ["label", "slug", "aliases__name"]
     inlines = [AliasInline]
+    # Merging and retiring happen on the Vocabulary screens, through Term.merge_into/retire: tags move,
+    # the history records it, and loops are refused. Here they are only shown.
+    readonly_fields = ["merged_into", "retired_at", "created_by"]
 
 
 class TagInline(admin.TabularInline):

@@ -221,9 +221,8 @@ class Importer:
     def term(self, slug: str) -> Term | None:
         if slug not in self._terms:
             term = Term.objects.filter(slug=slug).first()
-            while term is not None and term.merged_into_id:  # a merged term's tags go to the survivor
-                term = term.merged_into
-            self._terms[slug] = term
+            # A merged term's tags go to the survivor (a bounded walk: an old database may hold a loop).
+            self._terms[slug] = term.survivor() if term is not None else None
         return self._terms[slug]
 
     def analyst(self, username: str) -> AbstractBaseUser:

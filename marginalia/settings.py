@@ -7,6 +7,7 @@ a development secret key. Production refuses to start on that key.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "corpus",
     "annotations",
 ]
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into our login page with the reason (security block).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marginalia.urls"
@@ -154,8 +158,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# --- Security: login throttling and HTTPS (issue 7; README "Production") -----------------------------
+# Login throttling with django-axes: 10 failed log-ins for one username from one address lock that pair
+# out for 15 minutes; the login page says so (registration/login.html, rendered with axes' context).
+# Unlock early with `manage.py axes_reset_username NAME` (or axes_reset_ip / axes_reset); lockouts are
+# listed in the admin under "Access attempts".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+AXES_VERBOSE = False
+
+# HTTPS. Production runs behind TLS: with DEBUG off, plain http is redirected to https, browsers are told
+# to use https only (HSTS, a year, subdomains included, preload allowed), and the session and CSRF
+# cookies are Secure. Each is overridable from the environment (e.g. SECURE_SSL_REDIRECT=0 to try the
+# production settings on a laptop; README "Try the production settings locally").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# BEHIND_PROXY=1: a reverse proxy (nginx, Caddy, a load balancer) terminates TLS and is the only way in.
+# Then X-Forwarded-Proto tells Django the request was https, and X-Forwarded-For gives axes the client's
+# address (the proxy must set both and overwrite whatever the client sent). Never set it without such a
+# proxy: a client could then claim https, or another client's address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# --- End of the security block ------------------------------------------------------------------------
 
 # Import limits and the spaCy pipeline.
 MARGINALIA_MAX_IMPORT_BYTES = int(os.environ.get("MARGINALIA_MAX_IMPORT_BYTES", 5 * 1024 * 1024))

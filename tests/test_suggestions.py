@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from annotations.models import Span, Term
@@ -132,26 +132,26 @@ def test_a_name_of_two_terms_suggests_nothing(article, vocabulary):
     assert "Tehran" not in [text for text, _ in suggested(article)]
 
 
-def test_a_retired_term_suggests_nothing(article, vocabulary, alice):
+def test_a_retired_term_suggests_nothing(article, vocabulary, charlie):
     assert "Old Guard" not in [text for text, _ in suggested(article)]
-    vocabulary["old_guard"].unretire(by=alice)
+    vocabulary["old_guard"].unretire(by=charlie)
     assert ("Old Guard", vocabulary["old_guard"].pk) in suggested(article)
 
 
-def test_every_vocabulary_edit_shows_at_once(article, vocabulary, alice):
+def test_every_vocabulary_edit_shows_at_once(article, vocabulary, alice, charlie):
     soleimani, rouhani = vocabulary["soleimani"], vocabulary["rouhani"]
     assert ("Qassem Soleimani", soleimani.pk) in suggested(article)
 
     rouhani.add_alias("Iran", by=alice, shared=True)  # now a name of two terms
     assert "Iran" not in [text for text, _ in suggested(article)]
 
-    soleimani.retire(by=alice)
+    soleimani.retire(by=charlie)
     assert "Qassem Soleimani" not in [text for text, _ in suggested(article)]
 
-    rouhani.remove_alias(rouhani.aliases.get(name="Rohani"), by=alice)
+    rouhani.remove_alias(rouhani.aliases.get(name="Rohani"), by=charlie)
     assert [text for text, _ in suggested(article)] == ["Rouhani"]
 
-    rouhani.edit({"label": "President Rouhani"}, by=alice)
+    rouhani.edit({"label": "President Rouhani"}, by=charlie)
     _, labels = suggestions_with_labels(article)
     assert labels == {rouhani.pk: "President Rouhani"}
 
@@ -178,7 +178,8 @@ def test_suggestions_are_cached_until_the_vocabulary_changes(
 
 @pytest.fixture
 def demo(db) -> Article:
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
@@ -14,6 +14,7 @@ from django.utils import timezone
 from annotations.folding import fold
 from annotations.models.base import User
 from annotations.models.changes import Change
+from annotations.permissions import can_remove_alias, require_curator, require_term_change, whose
 
 NO_MATCH = 9
 
@@ -117,6 +118,10 @@ class Term(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_terms"
     )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the operator's vocabulary files last gave this term (label, code, …, retired, merged_into, the
+    # folded names): the base of the loader's three-way rule, so that a load changes only what the team
+    # left as the file had it (annotations/vocabulary/loading.py).
+    loaded_values = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +154,15 @@ class Term(models.Model):
     def display(self) -> str:
         """`Label [CODE]`, as the CSV writes it."""
         return f"{self.label} [{self.code}]" if self.code else self.label
+
+    def survivor(self) -> Term:
+        """Where this term's tags live now: the end of its merged_into chain. The verbs never make a
+        loop, but the walk is bounded all the same: on a loop it stops before going round again."""
+        term, seen = self, {self.pk}
+        while term.merged_into_id and term.merged_into_id not in seen:
+            seen.add(term.merged_into_id)
+            term = term.merged_into
+        return term
 
     def descendant_ids(self) -> set[int]:
         """This term and every term below it (IRGC finds Quds Force)."""
@@ -337,6 +351,11 @@ class Term(models.Model):
 
         if alias.term_id != self.pk:
             raise ValidationError(f"“{alias.name}” is not an alias of {self.label}.", code="other_term")
+        if not can_remove_alias(by, alias):
+            raise PermissionDenied(
+                f"Removing “{alias.name}”: {self.label} is {whose(self)}, and someone else added this name; "
+                "only the term's creator, whoever added the name, or a lead may remove it."
+            )
         if alias.key == self.label_key:
             raise ValidationError(
                 f"“{alias.name}” is the label of {self.label}; change the label instead.", code="label"
@@ -366,13 +385,19 @@ class Term(models.Model):
         return self.add_alias(self.label, by=by, shared=shared)
 
     def edit(self, values: dict, *, by) -> dict:
-        """Change fields (label, code, parent, …) and record before/after of what changed.
-        A new label also becomes an alias. Returns the changed fields' new values."""
+        """Change fields (label, code, parent, …, and mappings, which only files carry) and record
+        before/after of what changed. A new label also becomes an alias. Returns the changed fields' new
+        values. Only the term's creator or a curator may (annotations/permissions.py)."""
         from annotations.history import record
 
+        require_term_change(by, self, f"Editing {self.label}")
         if "kind" in values and values["kind"] != self.kind and self.tags.exists():
             raise ValidationError("A term already used in passages cannot change kind.", code="kind")
-        before = self.snapshot()
+
+        def tracked() -> dict:
+            return {**self.snapshot(), **({"mappings": self.mappings} if "mappings" in values else {})}
+
+        before = tracked()
         new_label = values.get("label", self.label)
         if fold(new_label) != self.label_key and not self.aliases.filter(key=fold(new_label)).exists():
             try:
@@ -382,7 +407,7 @@ class Term(models.Model):
         for field, value in values.items():
             setattr(self, field, value)
         self.full_clean(exclude=["merged_into", "created_by", "label_key"], validate_unique=True)
-        after = self.snapshot()
+        after = tracked()
         changed = {field: after[field] for field in after if after[field] != before[field]}
         if not changed:
             return {}
@@ -421,6 +446,7 @@ class Term(models.Model):
         becomes an alias there, and this term is retired as merged. Nothing is deleted."""
         from annotations.history import record
 
+        require_curator(by, f"Merging {self.label} into {survivor.label}")
         if survivor.pk == self.pk:
             raise ValidationError("A term cannot be merged into itself.", code="self")
         if survivor.kind != self.kind:
@@ -428,6 +454,13 @@ class Term(models.Model):
                 f"{self.label} is an {self.get_kind_display().lower()} and {survivor.label} an "
                 f"{survivor.get_kind_display().lower()}; only terms of the same kind can be merged.",
                 code="kind",
+            )
+        if survivor.merged_into_id:
+            # Merged terms are retired, so this is an old database's half-done merge: never make a loop.
+            raise ValidationError(
+                f"{survivor.label} was merged into {survivor.survivor().label}; "
+                "merge into that term instead.",
+                code="merged",
             )
         if survivor.is_retired:
             raise ValidationError(f"{survivor.label} is retired; merge into an active term.", code="retired")
@@ -522,11 +555,13 @@ class Term(models.Model):
 
     def retire(self, *, by) -> None:
         """Stop offering the term for new tags; passages already tagged keep it."""
+        require_curator(by, f"Retiring {self.label}")
         if self.is_retired:
             raise ValidationError(f"{self.label} is already retired.", code="retired")
         self._set_retired(timezone.now(), by, Change.Action.RETIRE, f"Retired {self.label}")
 
     def unretire(self, *, by) -> None:
+        require_curator(by, f"Bringing back {self.label}")
         if not self.is_retired:
             raise ValidationError(f"{self.label} is not retired.", code="active")
         if self.merged_into_id:

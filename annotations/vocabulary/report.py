@@ -15,6 +15,9 @@ class VocabularyReport:
     aliases_added: int = 0
     shared_names: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    # Existing terms the load left as the team curated them, each with what it kept (counted in unchanged
+    # unless something else of the term changed).
+    kept: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -24,7 +27,9 @@ class VocabularyReport:
     def summary(self) -> str:
         text = (
             f"actors {self.actors}, events {self.events}: created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}; aliases added {self.aliases_added}; "
+            f"unchanged {self.unchanged}"
+            + (f" ({len(self.kept)} kept as the team left them)" if self.kept else "")
+            + f"; aliases added {self.aliases_added}; "
             f"shared names {len(self.shared_names)}"
         )
         if self.skipped:
@@ -34,6 +39,8 @@ class VocabularyReport:
         return text
 
     def details(self) -> list[str]:
-        """One line per shared name and per refusal, for the command and the import screen."""
+        """One line per shared name, per term kept as the team left it, and per refusal, for the command
+        and the import screen."""
         lines = [f"shared name: {name} → {', '.join(labels)}" for name, labels in self.shared_names.items()]
+        lines += [f"unchanged: {kept}" for kept in self.kept]
         return lines + [f"refused: {error}" for error in self.errors]
