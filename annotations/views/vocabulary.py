@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from annotations.forms import AliasForm, MergeForm, TermForm, VocabularyFilterForm, VocabularyImportForm
 from annotations.models import Alias, Change, Term
+from annotations.models.visibility import change_visible_q, tag_visible_q
 from annotations.permissions import can_curate_vocabulary
 from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
 
@@ -78,7 +79,8 @@ def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None = None) -> dict:
-    passages = term.passages()
+    # Independent coding: what the analyst may not see is left out, as if it did not exist.
+    passages = term.passages().filter(tag_visible_q(request.user))
     return {
         "term": term,
         "aliases": term.aliases.order_by("pk"),
@@ -87,7 +89,9 @@ def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None 
         "merged_terms": term.merged_terms.order_by("label"),
         "passage_count": passages.count(),
         "passages": passages[:PASSAGES_SHOWN],
-        "history": Change.objects.filter(term=term).select_related("actor")[:HISTORY_SHOWN],
+        "history": Change.objects.filter(term=term)
+        .filter(change_visible_q(request.user))
+        .select_related("actor")[:HISTORY_SHOWN],
         "can_curate": can_curate_vocabulary(request.user),
     }
 
