@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "corpus",
     "annotations",
+    "analysis",  # team coding: agreement and adjudication
 ]
 
 MIDDLEWARE = [
