@@ -195,7 +195,7 @@ class Comparison:
             figures += self._figures(tally)
             for name in CLAIM_FIELDS:
                 confusion[(tally.coder_a, tally.coder_b, name)] = Counter(
-                    (va or "—", vb or "—") for va, vb in tally.claim_values[name]
+                    (va or "—", vb or "—") for va, vb in tally.claim_values[name] if va or vb
                 )
         self._attach_quotes()
         return Report(
