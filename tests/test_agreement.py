@@ -28,7 +28,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from analysis.agreement import alpha_of, agreement
+from analysis.agreement import agreement, alpha_of
 from analysis.scope import scope_for
 from annotations.models import AssignedArticle, Assignment, Decision, SavedSet
 from tests.agreement_world import build_agreement_world
