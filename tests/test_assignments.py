@@ -288,3 +288,9 @@ def test_assignments_command_prints_progress_per_analyst(world, assignment, alic
     alice_line = next(line.split() for line in lines if " alice " in f" {line} ")
     # killing done; revenge in progress (alice has a passage there).
     assert alice_line[-4:] == ["0", "1", "1", "2"] and "independent" in alice_line
+
+
+def test_analysts_see_their_assignments_progress_counted_once(client, world, assignment, alice):
+    page = as_user(client, alice).get(MY_WORK).content.decode()
+    row = page[page.index(f'id="assignment-{assignment.pk}"') :].split("</tr>")[0]
+    assert "0 / 4" in row

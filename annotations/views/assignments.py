@@ -45,7 +45,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             assignment = Assignment.hand_out(
-                choice.articles,
+                choice.articles.only("pk", "title"),
                 data["analysts"],
                 by=request.user,
                 independent=data["independent"],
@@ -78,7 +78,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     assignments = Assignment.objects.with_progress().select_related("created_by")
     if not lead:
         tasks = tasks.filter(analyst=request.user)
-        assignments = assignments.filter(tasks__analyst=request.user).distinct()
+        # A subquery, not a join: a join on tasks would multiply the progress counts.
+        mine = AssignedArticle.objects.filter(analyst=request.user).values("assignment_id")
+        assignments = assignments.filter(pk__in=mine)
     problems, chosen = [], {"analyst": None, "assignment": None}
     analyst_name = request.GET.get("analyst", "").strip()
     if analyst_name:

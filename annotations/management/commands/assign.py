@@ -49,7 +49,7 @@ class Command(BaseCommand):
             choice = ArticleChoice(params)
             if choice.errors:
                 raise CommandError(" ".join(choice.errors))
-            articles = list(choice.articles)
+            articles = list(choice.articles.only("pk", "title"))
         due = None
         if options["due"]:
             try:
