@@ -15,6 +15,8 @@ Parameters (AND across parameters; a repeated parameter matches any of its value
   created_from    YYYY-MM-DD, the span's creation date >= (inclusive)
   created_to      YYYY-MM-DD, the span's creation date <= (inclusive)
   q               text found in the quote or in a live note on the span (case-insensitive)
+  coding          adjudicated: only the leads' adjudicated passages; analysts: only the analysts' own
+                  (without adjudicated copies); empty: every coding
   sort            created | updated | article | published | analyst, "-" prefix for descending
 
 term, role and kind constrain the same tag: `term=irgc&role=agent` finds passages where the IRGC
@@ -48,6 +50,7 @@ FILTER_PARAMS: tuple[str, ...] = (
     "created_from",
     "created_to",
     "q",
+    "coding",
 )
 MULTI_VALUED = frozenset({"term", "analyst"})
 ME = "me"
@@ -125,6 +128,11 @@ class SpanFilterForm(forms.Form):
     created_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     created_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     q = forms.CharField(required=False, max_length=500, strip=True)
+    coding = forms.ChoiceField(
+        required=False,
+        choices=[("", "Every coding"), ("adjudicated", "Adjudicated only"), ("analysts", "Analysts' own")],
+        error_messages={"invalid_choice": "“%(value)s” is not a coding; use adjudicated or analysts."},
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[("", "Default order"), *SORT_LABELS.items()],
@@ -221,6 +229,10 @@ class SpanFilterForm(forms.Form):
         if data["q"]:
             in_notes = Note.objects.live().filter(span=OuterRef("pk"), text__icontains=data["q"])
             spans = spans.filter(Q(quote__icontains=data["q"]) | Exists(in_notes))
+        if data["coding"] == "adjudicated":
+            spans = spans.adjudicated()
+        elif data["coding"] == "analysts":
+            spans = spans.coded()
         if data["sort"]:
             spans = spans.order_by(*SORTS[data["sort"]])
         return spans
@@ -277,6 +289,8 @@ class SpanFilterForm(forms.Form):
             parts.append("created " + _range_in_words(data["created_from"], data["created_to"]))
         if data["q"]:
             parts.append(f"text “{data['q']}”")
+        if data["coding"]:
+            parts.append("adjudicated only" if data["coding"] == "adjudicated" else "analysts' own coding")
         return " · ".join(parts) or "every passage"
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import annotations_list, notes, reader, spans, vocabulary
+from annotations.views import annotations_list, assignments, notes, reader, spans, vocabulary
 
 app_name = "annotations"
 urlpatterns = [
@@ -44,4 +44,9 @@ urlpatterns = [
     path("annotations/sets/", annotations_list.save_set, name="save-set"),
     path("annotations/sets/<int:set_id>/", annotations_list.edit_set, name="edit-set"),
     path("annotations/sets/<int:set_id>/delete/", annotations_list.delete_set, name="delete-set"),
+    # Team coding: assignments and My work (annotations/views/assignments.py).
+    path("assignments/new/", assignments.assign, name="assign"),
+    path("assignments/<int:assignment_id>/close/", assignments.close_assignment, name="assignment-close"),
+    path("my-work/", assignments.my_work, name="my-work"),
+    path("my-work/<int:task_id>/status/", assignments.set_status, name="assigned-status"),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "corpus",
     "annotations",
+    "analysis",  # team coding: agreement and adjudication
 ]
 
 MIDDLEWARE = [

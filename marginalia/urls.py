@@ -7,5 +7,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
+    path("", include("analysis.urls")),
     path("", include("corpus.urls")),
 ]

@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from annotations.models import Note, SavedSet, Span, Tag, Term
+from annotations.models.assignments import AssignedArticle, Assignment
 from corpus.models import Article
 from tests.conftest import PASSWORD
 
@@ -52,6 +53,8 @@ class World:
     alias: Any  # added by alice to the shared term
     survivor: Term
     saved_set: SavedSet
+    assignment: Assignment  # made by alice's lead-to-be; alice codes the article
+    task: AssignedArticle
 
 
 def build_world(alice: User) -> World:
@@ -65,6 +68,8 @@ def build_world(alice: User) -> World:
     span = Span.create_for(article, 0, 15, BODY[0:15], by=alice, term=shared, role="agent")
     deleted = Span.create_for(article, 49, 53, BODY[49:53], by=alice, term=shared, role="agent")
     deleted.soft_delete(by=alice, version=deleted.version)
+    assignment = Assignment.objects.create(name="Week 1", created_by=alice)
+    task = AssignedArticle.objects.create(assignment=assignment, article=article, analyst=alice)
     return World(
         article=article,
         span=span,
@@ -77,6 +82,8 @@ def build_world(alice: User) -> World:
         alias=shared.add_alias("Persia", by=alice),
         survivor=survivor,
         saved_set=SavedSet.objects.create(name="Iran", owner=alice, query="q=Iran"),
+        assignment=assignment,
+        task=task,
     )
 
 
@@ -233,6 +240,34 @@ PERMISSIONS: dict[str, Row] = {
     ),
     "annotations:delete-set": Row(
         get=POST_ONLY, post="login 302 403 302 302", args=lambda w: {"set_id": w.saved_set.pk}
+    ),
+    # Team coding (annotations/views/assignments.py, analysis/views.py)
+    "annotations:assign": Row(
+        get=CURATORS,
+        post="login 403 403 302 302",
+        data=lambda w: {"article": [w.article.pk], "analysts": [w.task.analyst_id]},
+    ),
+    "annotations:assignment-close": Row(
+        get=POST_ONLY,
+        post="login 403 403 302 302",
+        args=lambda w: {"assignment_id": w.assignment.pk},
+        data=lambda w: {"action": "close"},
+    ),
+    "annotations:my-work": Row(get=EVERYONE, post=GET_ONLY),
+    "annotations:assigned-status": Row(
+        get=POST_ONLY,
+        post="login 302 403 302 302",
+        args=lambda w: {"task_id": w.task.pk},
+        data=lambda w: {"status": "done", "version": w.task.version},
+    ),
+    "analysis:agreement": Row(get=EVERYONE, post=GET_ONLY),
+    "analysis:disagreements": Row(get="login 400 400 400 400", post=GET_ONLY),
+    "analysis:compare": Row(get=CURATORS, post=GET_ONLY, args=article),
+    "analysis:decide": Row(
+        get=POST_ONLY,
+        post="login 403 403 302 302",
+        args=article,
+        data=lambda w: {"versions": [w.span.pk], "action": "reject"},
     ),
 }
 

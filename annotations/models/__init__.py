@@ -2,9 +2,12 @@
 
 Every change to these is recorded as a Change: who, when, before, after. One module per part:
 vocabulary (Term, Alias), passages (Span, Tag), claims (Claim and its enumerations), notes (Note),
-changes (Change), sets (SavedSet).
+changes (Change), sets (SavedSet), assignments (Assignment, AssignedArticle), visibility (who sees
+whose work under independent coding), adjudication (Decision).
 """
 
+from annotations.models.adjudication import Decision
+from annotations.models.assignments import AssignedArticle, Assignment, Status
 from annotations.models.base import PREFIX_LENGTH, Refused
 from annotations.models.changes import Change
 from annotations.models.claims import (
@@ -27,11 +30,14 @@ __all__ = [
     "NO_MATCH",
     "PREFIX_LENGTH",
     "Alias",
+    "AssignedArticle",
+    "Assignment",
     "AttributionType",
     "Certainty",
     "Change",
     "Claim",
     "ClaimType",
+    "Decision",
     "EventModality",
     "EvidenceCited",
     "Note",
@@ -45,6 +51,7 @@ __all__ = [
     "SpanQuerySet",
     "SpanRow",
     "Stance",
+    "Status",
     "Tag",
     "TagRow",
     "Term",

@@ -18,6 +18,12 @@ class NoteQuerySet(models.QuerySet):
     def live(self) -> NoteQuerySet:
         return self.filter(deleted_at__isnull=True)
 
+    def visible_to(self, user) -> NoteQuerySet:
+        """What this user may see under independent coding (annotations/models/visibility.py)."""
+        from annotations.models.visibility import note_visible_q
+
+        return self.filter(note_visible_q(user))
+
     def on_article(self, article: Article) -> NoteQuerySet:
         """The notes on the article as a whole (not on one of its passages)."""
         return self.filter(article=article, span__isnull=True)

@@ -65,6 +65,20 @@ class SpanQuerySet(models.QuerySet):
     def by(self, user) -> SpanQuerySet:
         return self.filter(created_by=user)
 
+    def visible_to(self, user) -> SpanQuerySet:
+        """What this user may see under independent coding (annotations/models/visibility.py)."""
+        from annotations.models.visibility import visible_q
+
+        return self.filter(visible_q(user))
+
+    def adjudicated(self) -> SpanQuerySet:
+        """Only the adjudicated coding: the leads' settled passages (annotations/models/adjudication.py)."""
+        return self.filter(decision__isnull=False, decision__superseded_at__isnull=True)
+
+    def coded(self) -> SpanQuerySet:
+        """Only the analysts' own coding, without the adjudicated copies."""
+        return self.filter(decision__isnull=True)
+
     def tagged_with(self, term_id: int | str | None = None, role: str = "") -> SpanQuerySet:
         """Passages with a tag of this term and/or in this role (both optional)."""
         tags = Tag.objects.all()

@@ -124,7 +124,7 @@ def export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(
         stream(
             fmt,
-            filter_form.spans(),
+            filter_form.spans().visible_to(request.user),
             base_url=base_url,
             bom=bom,
             label=set_name or None,
@@ -147,13 +147,17 @@ def _list_context(
     if valid:
         spans = (
             filter_form.spans()
+            .visible_to(request.user)
             .order_by(*SORTS[sort])
             .select_related("article__source", "created_by")
             .prefetch_related(
                 Prefetch("tags", queryset=Tag.objects.select_related("term").order_by("pk")),
                 Prefetch(
                     "notes",
-                    queryset=Note.objects.live().select_related("author").order_by("created_at", "pk"),
+                    queryset=Note.objects.live()
+                    .visible_to(request.user)
+                    .select_related("author")
+                    .order_by("created_at", "pk"),
                     to_attr="live_notes",
                 ),
             )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from annotations.forms import AliasForm, MergeForm, TermForm, VocabularyFilterForm, VocabularyImportForm
 from annotations.models import Alias, Change, Term
+from annotations.models.visibility import change_visible_q, tag_visible_q
 from annotations.permissions import (
     can_change_term,
     can_curate_vocabulary,
@@ -80,7 +81,8 @@ def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None = None) -> dict:
-    passages = term.passages()
+    # Independent coding: what the analyst may not see is left out, as if it did not exist.
+    passages = term.passages().filter(tag_visible_q(request.user))
     aliases = list(term.aliases.order_by("pk"))
     return {
         "term": term,
@@ -92,7 +94,9 @@ def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None 
         "merged_terms": term.merged_terms.order_by("label"),
         "passage_count": passages.count(),
         "passages": passages[:PASSAGES_SHOWN],
-        "history": Change.objects.filter(term=term).select_related("actor")[:HISTORY_SHOWN],
+        "history": Change.objects.filter(term=term)
+        .filter(change_visible_q(request.user))
+        .select_related("actor")[:HISTORY_SHOWN],
         "can_curate": can_curate_vocabulary(request.user),
     }
 

@@ -37,6 +37,7 @@ FILTER_OPTIONS = {
     "created_from": "created_from",
     "created_to": "created_to",
     "q": "q",
+    "coding": "coding",
 }
 
 
@@ -75,6 +76,16 @@ class Command(BaseCommand):
         for name in ("published-from", "published-to", "created-from", "created-to"):
             parser.add_argument(f"--{name}", metavar="YYYY-MM-DD")
         parser.add_argument("--q", metavar="TEXT", help="text in the quote or a note")
+        parser.add_argument(
+            "--coding", choices=["adjudicated", "analysts"], help="adjudicated only, or the analysts' own"
+        )
+        parser.add_argument(
+            "--adjudicated",
+            dest="coding",
+            action="store_const",
+            const="adjudicated",
+            help="= --coding adjudicated",
+        )
         parser.add_argument(
             "--bom", action="store_true", help="UTF-8 byte-order mark first (Excel); CSV only"
         )
