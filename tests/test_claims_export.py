@@ -21,12 +21,13 @@ article = test_export.article
 vocabulary = test_export.vocabulary
 
 # The column order the issue fixes, written out rather than imported: the test fails if it drifts.
-ISSUE_COLUMNS = (
-    "claim_id, span_id, article_id, article_title, source, published, article_url, quote, sentence, speaker, "
-    "speaker_id, speaker_code, speaker_kind, speaker_role, unnamed_speaker, attribution_type, reporting_verb, "
-    "claim_type, stance, target, target_id, target_code, target_kind, certainty, hedge_cues, event_modality, "
-    "evidence_cited, contested, actors, events, notes, annotator, created_at, updated_at, link"
-).split(", ")
+ISSUE_COLUMNS = [
+    *("claim_id", "span_id", "article_id", "article_title", "source", "published", "article_url", "quote"),
+    *("sentence", "speaker", "speaker_id", "speaker_code", "speaker_kind", "speaker_role", "unnamed_speaker"),
+    *("attribution_type", "reporting_verb", "claim_type", "stance", "target", "target_id", "target_code"),
+    *("target_kind", "certainty", "hedge_cues", "event_modality", "evidence_cited", "contested", "actors"),
+    *("events", "notes", "annotator", "created_at", "updated_at", "link"),
+]
 
 
 def claims_export(fmt: str = "claims-csv", claims=None, **options) -> str:
