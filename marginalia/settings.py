@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "corpus",
     "annotations",
+    "analysis",  # the discourse network export; depends on annotations, never the reverse
 ]
 
 MIDDLEWARE = [
