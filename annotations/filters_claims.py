@@ -73,9 +73,16 @@ CLAIM_SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+class ChoicesField(forms.MultipleChoiceField):
+    """A repeatable parameter with fixed values; blank ones (the form's "Any …" option) are left out."""
+
+    def to_python(self, value: Any) -> list[str]:
+        return [item for item in super().to_python(value) if item.strip()]
+
+
 def _choice_field(choices: type, what: str) -> forms.MultipleChoiceField:
     values = ", ".join(choices.values)
-    return forms.MultipleChoiceField(
+    return ChoicesField(
         required=False,
         choices=choices.choices,
         error_messages={"invalid_choice": f"“%(value)s” is not {what}; use one of {values}."},

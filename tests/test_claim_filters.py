@@ -86,6 +86,15 @@ def test_repeated_field_value_matches_any(claims):
     assert ids({"stance": ["supportive", "neutral"]}) == {claims.author_on_strike.pk, claims.us_official.pk}
 
 
+def test_blank_values_as_the_screens_form_sends_them_mean_any(claims):
+    every = {
+        name: "" for name in ("speaker", "speaker_role", "attribution", "claim_type", "stance", "target")
+    }
+    every |= {"certainty": "", "modality": "", "evidence": "", "contested": ""}
+    assert ids(every) == claims.live
+    assert ids({**every, "stance": ["", "opposed"]}) == {claims.usa_on_soleimani.pk, claims.quds_threat.pk}
+
+
 def test_target_includes_narrower_terms(world, claims):
     assert ids({"target": "qasem-soleimani"}) == {claims.usa_on_soleimani.pk}
     # The air/drone strike is a kind of use of force.

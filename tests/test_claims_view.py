@@ -285,3 +285,10 @@ def test_command_refuses_mixing_claims_and_passages(tmp_path, claims, alice):
 def test_command_names_a_bad_claim_filter(claims):
     with pytest.raises(CommandError, match="Bad filter: speaker: No actor with id “nobody”"):
         call_command("export_annotations", "--format", "claims-csv", "--speaker", "nobody")
+
+
+def test_an_empty_result_says_so_with_a_zero_count(alice_client, claims):
+    html = alice_client.get(LIST, {"view": "claims", "stance": "mixed"}).content.decode()
+    assert '<strong id="claim-count">0 claims</strong>' in html and "No claim matches this filter." in html
+    html = alice_client.get(LIST, {"q": "no such words anywhere"}).content.decode()
+    assert "0 passages" in html and "No passage matches this filter." in html
