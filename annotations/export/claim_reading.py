@@ -69,8 +69,8 @@ class ClaimInfo:
         self.speaker: TermInfo | None = terms.get(speaker_id) if speaker_id else None
         self.speaker_group: TermInfo | None = terms.get(group_id) if group_id else None
         self.target: TermInfo | None = terms.get(target_id) if target_id else None
-        if isinstance(cues, str):  # JSON arrives as text from SQLite
-            cues = json.loads(cues or "[]")
+        if isinstance(cues, str):  # read as text: parsed only when there is something to parse
+            cues = json.loads(cues) if cues not in ("", "[]") else []
         self.hedge_cues: list[dict[str, Any]] = cues or []
         self.contested = bool(contested)  # SQLite gives 0/1
         self.annotator = usernames.get(by, "")
@@ -123,13 +123,17 @@ def _read_claims(claims: QuerySet[Claim], base_url: str, chunk_size: int) -> Ite
     rows = (
         claims.order_by("article_id", "span__start", "span_id", "pk")
         .annotate(
+            # JSON as text, parsed in ClaimInfo only when not empty: most claims have no hedge cues, and
+            # JSONField's own decoding was a third of the export's time.
+            export_cues=Cast("hedge_cues", output_field=TextField()),
             export_created=Cast("created_at", output_field=TextField()),
             export_updated=Cast("updated_at", output_field=TextField()),
             span_created=Cast("span__created_at", output_field=TextField()),
             span_updated=Cast("span__updated_at", output_field=TextField()),
         )
         .values_list(
-            *CLAIM_FIELDS, "export_created", "export_updated", "version",
+            *CLAIM_FIELDS[:15], "export_cues", *CLAIM_FIELDS[16:],
+            "export_created", "export_updated", "version",
             "article_id", "span__start", "span__end", "span__quote", "span__prefix", "span__suffix",
             "span__created_by_id", "span_created", "span_updated", "span__version",
         )

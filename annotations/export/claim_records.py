@@ -39,6 +39,11 @@ CONTESTED = {True: "yes", False: "no"}
 _NO_TERM = ",,"
 
 
+def _text(value: str) -> str:
+    """A text cell, neutralised; most of a claim's text cells are empty, and cost nothing then."""
+    return csv_cell(neutralise(value)) if value else ""
+
+
 def hedge_cues_text(claim: ClaimInfo) -> str:
     return "; ".join(str(cue.get("text", "")) for cue in claim.hedge_cues)
 
@@ -65,7 +70,7 @@ def _speaker_cells(claim: ClaimInfo) -> str:
     term = claim.speaker_term()
     if term is not None:
         return term.csv_cells
-    return csv_cell(neutralise(claim.speaker_label)) + ",,"
+    return _text(claim.speaker_label) + ",,"
 
 
 class ClaimCsv:
@@ -73,7 +78,7 @@ class ClaimCsv:
 
     def __init__(self) -> None:
         self._passage: Passage | None = None
-        self._text = self._tags = ""
+        self._text = self._tags = self._link = ""
 
     def line(self, claim: ClaimInfo) -> str:
         """The claim's record (CLAIM_CSV_COLUMNS), CRLF included."""
@@ -84,17 +89,18 @@ class ClaimCsv:
             sentence = passage.article.sentence(passage.start, passage.end)
             self._text = f"{csv_cell(n(passage.quote))},{csv_cell(n(sentence))}"
             self._tags = f"{csv_cell(n(actors))},{csv_cell(n(events))},{csv_cell(n(_notes_text(passage)))}"
+            self._link = csv_cell(passage.link)
             self._passage = passage
         target = claim.target
         target_cells = f"{target.csv_cells},{target.kind}" if target is not None else _NO_TERM + ","
         return (
             f"{claim.id},{passage.span_id},{passage.article.csv_head},{self._text},{_speaker_cells(claim)},"
-            f"{claim.speaker_kind},{claim.speaker_role},{csv_cell(neutralise(claim.unnamed_speaker))},"
-            f"{claim.attribution_type},{csv_cell(neutralise(claim.reporting_verb))},{claim.claim_type},"
-            f"{claim.stance},{target_cells},{claim.certainty},{csv_cell(neutralise(hedge_cues_text(claim)))},"
+            f"{claim.speaker_kind},{claim.speaker_role},{_text(claim.unnamed_speaker)},"
+            f"{claim.attribution_type},{_text(claim.reporting_verb)},{claim.claim_type},"
+            f"{claim.stance},{target_cells},{claim.certainty},"
+            f"{_text(hedge_cues_text(claim)) if claim.hedge_cues else ''},"
             f"{claim.event_modality},{claim.evidence_cited},{CONTESTED[claim.contested]},{self._tags},"
-            f"{csv_cell(neutralise(claim.annotator))},{claim.created_at},{claim.updated_at},"
-            f"{csv_cell(passage.link)}\r\n"
+            f"{_text(claim.annotator)},{claim.created_at},{claim.updated_at},{self._link}\r\n"
         )
 
 
