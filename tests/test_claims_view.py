@@ -224,6 +224,7 @@ def test_a_saved_claims_set_exports_what_matches_now(alice_client, world, claims
     rows = read_csv(alice_client.get(EXPORT, {"format": "claims-csv", "set": saved.pk}))
     assert [int(row["claim_id"]) for row in rows] == [claims.quds_threat.pk]
     later = make_claim(world.us_kills, alice, speaker=world.irgc, stance="supportive")
+    assert set(saved.claims().values_list("pk", flat=True)) == {claims.quds_threat.pk, later.pk}
     response = alice_client.get(EXPORT, {"format": "claims-csv", "set": saved.pk})
     assert response["Content-Disposition"].startswith('attachment; filename="marginalia-irgc-claims-')
     assert {int(row["claim_id"]) for row in read_csv(response)} == {claims.quds_threat.pk, later.pk}

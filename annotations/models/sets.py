@@ -52,5 +52,9 @@ class SavedSet(models.Model):
         """The passages that match the filter now, not when it was saved."""
         return self.filter_form().spans()
 
+    def claims(self):  # -> ClaimQuerySet
+        """The claims that match a claims set's filter now (see is_claims)."""
+        return self.filter_form().claims()
+
     def in_words(self) -> str:
         return self.filter_form().in_words()
