@@ -293,3 +293,11 @@ def test_an_empty_result_says_so_with_a_zero_count(alice_client, claims):
     assert '<strong id="claim-count">0 claims</strong>' in html and "No claim matches this filter." in html
     html = alice_client.get(LIST, {"q": "no such words anywhere"}).content.decode()
     assert "0 passages" in html and "No passage matches this filter." in html
+
+
+def test_an_analyst_who_only_coded_claims_can_be_chosen(alice_client, world, claims, django_user_model):
+    dora = django_user_model.objects.create_user("dora", "dora@example.org", "x")
+    make_claim(world.untagged, dora, stance="mixed")
+    html = alice_client.get(LIST, {"view": "claims"}).content.decode()
+    assert '<option value="dora">dora</option>' in html
+    assert "1 claim<" in alice_client.get(LIST, {"view": "claims", "analyst": "dora"}).content.decode()

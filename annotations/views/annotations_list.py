@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,7 +29,7 @@ from django_htmx.http import push_url
 from annotations.filters import FILTER_PARAMS, SORTS, SpanFilterForm
 from annotations.filters_claims import ClaimFilterForm, filter_form_for
 from annotations.forms_sets import RenameSetForm, SavedSetForm
-from annotations.models import Note, SavedSet, Span, Tag, Term
+from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.permissions import can_change
 from annotations.views import claims_list
 from corpus.models import Article, Source
@@ -254,7 +254,10 @@ def _filter_choices() -> dict:
         "events": _as_tree([term for term in terms if term.kind == Term.Kind.EVENT]),
         "roles": Tag.Role.choices,
         "kinds": Term.Kind.choices,
-        "analysts": User.objects.filter(spans__isnull=False).distinct().order_by(User.USERNAME_FIELD),
+        # Whoever made a passage or coded a claim.
+        "analysts": User.objects.filter(
+            Q(pk__in=Span.objects.values("created_by")) | Q(pk__in=Claim.objects.values("created_by"))
+        ).order_by(User.USERNAME_FIELD),
     }
 
 
