@@ -9,8 +9,13 @@ coded on most, hedge cues on some) with their passages, tags and notes into the 
 - streams it again under tracemalloc for the peak traced memory, over the whole set and over its first
   quarter: flat memory means the two peaks are about the same.
 
-One line: `claims export: 41,000 rows/s (target ≥ 30,000), peak traced 9.1 MB at 200,000 claims, 8.9 MB at
-50,000 (PostgreSQL)`.
+One line, e.g. `claims export: 10,326 rows/s (target ≥ 30,000), peak traced 16.1 MB at 200,000 claims,
+14.8 MB at 49,600 (PostgreSQL)`.
+
+Measured Sat Nov 28 20:30 UTC 2026, load average 8.9 (`uptime`: ~6 engineers' test suites on 2 cores):
+10,326 rows/s wall, but 4.1 s of the export process's CPU for 200,000 rows (49,000 rows per CPU-second;
+`--verbose` says both) and PostgreSQL's query about 1.2 s (EXPLAIN ANALYZE): the wall figure was the
+machine's load, not the export. Memory is flat: 16.1 MB traced at 200,000 claims, 14.8 MB at 49,600.
 
     .venv/bin/python bench/claims_export.py [--claims N] [--database-url URL] [--verbose]
 """
