@@ -18,6 +18,8 @@ Parameters (AND across parameters; a repeated parameter matches any of its value
   coding          adjudicated: only the leads' adjudicated passages; analysts: only the analysts' own
                   (without adjudicated copies); empty: every coding
   sort            created | updated | article | published | analyst, "-" prefix for descending
+  view            passages (the default) | claims: the Claims view, whose form (ClaimFilterForm in
+                  annotations/filters_claims.py) adds the claim parameters; `filter_form_for` picks the form
 
 term, role and kind constrain the same tag: `term=irgc&role=agent` finds passages where the IRGC
 (or a part of it) is the agent, not passages that mention the IRGC and have some other agent.
@@ -54,6 +56,21 @@ FILTER_PARAMS: tuple[str, ...] = (
 )
 MULTI_VALUED = frozenset({"term", "analyst"})
 ME = "me"
+VIEWS = {"passages": "Passages", "claims": "Claims"}
+# Parameters of the Claims view only (see annotations/filters_claims.py); the passages view refuses them
+# rather than ignoring them, so a hand-written URL never shows more than it says.
+CLAIM_PARAMS: tuple[str, ...] = (
+    "speaker",
+    "speaker_role",
+    "attribution",
+    "claim_type",
+    "stance",
+    "target",
+    "certainty",
+    "modality",
+    "evidence",
+    "contested",
+)
 
 # sort value -> ordering; pk last so pages never shuffle rows with equal keys.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -107,6 +124,17 @@ DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD."}
 
 
 class SpanFilterForm(forms.Form):
+    """The filter of the passages view. Subclasses (ClaimFilterForm) add parameters and set `VIEW`."""
+
+    VIEW = "passages"
+    params: tuple[str, ...] = FILTER_PARAMS
+    multi_valued: frozenset[str] = MULTI_VALUED
+
+    view = forms.ChoiceField(
+        required=False,
+        choices=[("", "Passages"), *VIEWS.items()],
+        error_messages={"invalid_choice": "“%(value)s” is not a view; use passages or claims."},
+    )
     article = forms.CharField(required=False)
     source = forms.CharField(required=False)
     published_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
@@ -202,6 +230,13 @@ class SpanFilterForm(forms.Form):
             low, high = data.get(start), data.get(end)
             if isinstance(low, date) and isinstance(high, date) and low > high:
                 self.add_error(end, f"The {what} range ends ({high}) before it starts ({low}).")
+        if self.VIEW == "passages":
+            for name in CLAIM_PARAMS:
+                if any(value.strip() for value in self.data.getlist(name)):
+                    # Not a field of this form, so add_error() would refuse it: filed under its own name.
+                    self._errors[name] = self.error_class(
+                        [f"{name} filters claims: add view=claims (the Claims view)."]
+                    )
         return data
 
     def spans(self) -> QuerySet[Span]:
@@ -219,7 +254,7 @@ class SpanFilterForm(forms.Form):
         if data["published_to"]:
             spans = spans.filter(article__published__lte=data["published_to"])
         if data["term"] or data["role"] or data["kind"]:
-            spans = spans.filter(Exists(self._matching_tags()))
+            spans = spans.filter(Exists(self._matching_tags("pk")))
         if data["analyst"]:
             spans = spans.filter(created_by__in=data["analyst"])
         if data["created_from"]:
@@ -237,10 +272,10 @@ class SpanFilterForm(forms.Form):
             spans = spans.order_by(*SORTS[data["sort"]])
         return spans
 
-    def _matching_tags(self) -> QuerySet[Tag]:
+    def _matching_tags(self, span_ref: str) -> QuerySet[Tag]:
         # One tag must satisfy term, role and kind together (see the module docstring).
         data = self.cleaned_data
-        tags = Tag.objects.filter(span=OuterRef("pk"))
+        tags = Tag.objects.filter(span=OuterRef(span_ref))
         if data["term"]:
             term_ids: set[int] = set()
             for term in data["term"]:
@@ -256,13 +291,15 @@ class SpanFilterForm(forms.Form):
         """The filter (without sort or page) as a canonical query string; with `owner`, "me" becomes
         their username so a saved set keeps meaning the same passages whoever opens it."""
         query = QueryDict(mutable=True)
-        for name in FILTER_PARAMS:
+        if self.VIEW != "passages":
+            query["view"] = self.VIEW
+        for name in self.params:
             values = self.data.getlist(name) if self.is_bound else []
             values = [value.strip() for value in values if value.strip()]
             if owner is not None and name == "analyst":
                 values = [owner.get_username() if value == ME else value for value in values]
             if values:
-                query.setlist(name, values if name in MULTI_VALUED else values[:1])
+                query.setlist(name, values if name in self.multi_valued else values[:1])
         return query.urlencode()
 
     def in_words(self) -> str:

@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "corpus",
     "annotations",
-    "analysis",  # team coding: agreement and adjudication
+    "analysis",  # agreement, adjudication, the discourse network; depends on annotations, never the reverse
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,8 @@ from django.contrib.auth.models import User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# ../shared beside the repository; MARGINALIA_SHARED points elsewhere (a git worktree has no ../shared).
+SHARED = Path(os.environ.get("MARGINALIA_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
 PASSWORD = "correct-horse-battery"
 
 

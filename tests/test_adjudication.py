@@ -171,4 +171,4 @@ def test_download_and_annotations_screen_take_adjudicated_only_or_the_analysts_o
     page = lead.get(LIST, {"coding": "analysts"}).content.decode()
     assert "10 passages" in page
     response = lead.get(LIST, {"coding": "final"})
-    assert response.status_code == 200 and "“final” is not a coding" in response.content.decode()
+    assert response.status_code == 400 and "“final” is not a coding" in response.content.decode()

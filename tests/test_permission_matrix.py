@@ -262,6 +262,7 @@ PERMISSIONS: dict[str, Row] = {
     ),
     "analysis:agreement": Row(get=EVERYONE, post=GET_ONLY),
     "analysis:disagreements": Row(get="login 400 400 400 400", post=GET_ONLY),
+    "analysis:network": Row(get=EVERYONE, post=GET_ONLY),
     "analysis:compare": Row(get=CURATORS, post=GET_ONLY, args=article),
     "analysis:decide": Row(
         get=POST_ONLY,

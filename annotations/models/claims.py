@@ -7,6 +7,8 @@ definitions (help text for the form) are loaded with the vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -86,6 +88,41 @@ class EvidenceCited(models.TextChoices):
     IMAGERY_OR_DATA = "imagery_or_data", "Imagery or data"
 
 
+# --- Claim queries (claimexport: the Claims view, its filters and exports) -----------------------------
+class ClaimQuerySet(models.QuerySet):
+    def live(self) -> ClaimQuerySet:
+        """Claims that are not deleted, on passages that are not deleted."""
+        return self.filter(deleted_at__isnull=True, span__deleted_at__isnull=True)
+
+    def spoken_by(
+        self,
+        actor_ids: Iterable[int] = (),
+        *,
+        author: bool = False,
+        unnamed: bool = False,
+        unnamed_for: Iterable[int] = (),
+    ) -> ClaimQuerySet:
+        """Claims whose speaker is any of: one of these actors, the article's author, any unnamed source,
+        an unnamed source belonging to one of `unnamed_for`. (Callers expand narrower terms.)"""
+        wanted = Q(pk__in=[])
+        if actor_ids:
+            wanted |= Q(speaker_kind=SpeakerKind.ACTOR, speaker_id__in=list(actor_ids))
+        if author:
+            wanted |= Q(speaker_kind=SpeakerKind.AUTHOR)
+        if unnamed:
+            wanted |= Q(speaker_kind=SpeakerKind.UNNAMED)
+        if unnamed_for:
+            wanted |= Q(speaker_kind=SpeakerKind.UNNAMED, speaker_group_id__in=list(unnamed_for))
+        return self.filter(wanted)
+
+    def about(self, term_ids: Iterable[int]) -> ClaimQuerySet:
+        """Claims whose target is one of these terms."""
+        return self.filter(target_id__in=list(term_ids))
+
+
+# --- end of claim queries --------------------------------------------------------------------------------
+
+
 class Claim(models.Model):
     """One claim made in a passage. The speaker is a vocabulary actor, the article's author, or an
     unnamed source described in words (optionally belonging to an actor). Empty enumerations are
@@ -128,6 +165,8 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["span", "pk"]

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from analysis.agreement import agreement
 from analysis.output import report_csv, report_json, report_table
 from analysis.scope import ScopeError, scope_for
-from annotations.management.commands.export_annotations import find_saved_set
+from annotations.filter_options import find_saved_set
 
 FORMATS = {"table": report_table, "csv": report_csv, "json": report_json}
 

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from annotations.filter_options import find_saved_set
 from annotations.forms_assignments import ArticleChoice
-from annotations.management.commands.export_annotations import find_saved_set
 from annotations.models import Assignment, Refused
 from annotations.permissions import LEADS_GROUP
 from corpus.models import Article
