@@ -209,13 +209,21 @@ class _Finder:
             and w.link[first]
             and not self.seen[first - 1]
             and (
-                w.key[first - 1] in lexicon.ARABIC_ARTICLES
+                self.arabic_article(first - 1)
                 or (w.cap[first - 1] and w.key[first - 1] in person and first - 1 >= i - 2)
             )
         ):
             first -= 1
             self.seen[first] = True
         return self.mention(first, end - 1, term, certainty, "name", drop_s=self.added_s(form, end))
+
+    def arabic_article(self, i: int) -> bool:
+        """ "al-" (or "ash-", "ad-"…) joined to the next word; "al"/"el" also before a space."""
+        w = self.w
+        key = w.key[i]
+        if key not in lexicon.ARABIC_ARTICLES:
+            return False
+        return key in {"al", "el"} or w.text[w.end[i] : w.start[i + 1]] in {"-", "‐", "‑"}
 
     def resolve_shared(self, i: int, holders: list[int]) -> int | None:
         """A name of several terms is the one the article named last before it, if any."""
@@ -431,7 +439,8 @@ class _Finder:
                 return "organization"  # "CIA", "ISIS"
             before = " ".join(w.key[max(first - 2, 0) : first])
             after = w.key[last + 1] if last + 1 < self.n else ""
-            if before.endswith(("said", "says", "told", "according to")) or after in {"said", "says", "told"}:
+            said_after = after in {"said", "says", "told"} and not w.sent[first]  # not "Officials said"
+            if before.endswith(("said", "says", "told", "according to")) or said_after:
                 return "person"
             return None
         if len(keys) <= 4 and all(w.cap[first + k] for k in (0, len(keys) - 1)):

@@ -14,11 +14,12 @@ from django.utils import timezone
 from annotations.folding import fold
 from annotations.models.base import User
 from annotations.models.changes import Change
+from annotations.models.suggestions import VocabularyQuerySet, vocabulary_change
 
 NO_MATCH = 9
 
 
-class TermQuerySet(models.QuerySet):
+class TermQuerySet(VocabularyQuerySet):
     def active(self) -> TermQuerySet:
         return self.filter(retired_at__isnull=True)
 
@@ -130,10 +131,15 @@ class Term(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.label_key = fold(self.label)
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:term-detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_retired(self) -> bool:
@@ -567,6 +573,8 @@ class Alias(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = VocabularyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -583,7 +591,12 @@ class Alias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = fold(self.name)
         self.kind = self.term.kind
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_label(self) -> bool:
