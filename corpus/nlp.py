@@ -194,15 +194,15 @@ class Words:
                 self.end[i] -= 2
                 self.poss[i] = True
         joined = "\x00".join(raw).lower().replace("'", "").replace("’", "").replace(".", "")
-        if not joined.isascii():
-            joined = _fold_keys(joined)
         self.key = joined.split("\x00") if raw else []
+        if not joined.isascii():
+            self.key = [key if key.isascii() else _fold_key(key) for key in self.key]
         self.loose = [
             key[:-1] if len(key) > 3 and key[-1] == "s" and not word.isupper() else key
             for key, word in zip(self.key, raw, strict=True)
         ]
         self.cap = [
-            2 if word.isupper() else 1 if not word.islower() and not word.isdigit() else 0 for word in raw
+            0 if word.islower() else 2 if word.isupper() else 0 if word.isdigit() else 1 for word in raw
         ]
         # Most gaps are one space: only the others are looked at one by one.
         self.link = [gap == " " for gap in gaps[: len(raw)]]
@@ -217,7 +217,7 @@ class Words:
                 self.link[i] = True
             elif stripped == "." and gap.endswith(" ") and (before in _ABBREVIATED or len(before) == 1):
                 self.link[i] = True  # "Maj. Gen. Qaani", "Donald J. Trump"
-            elif any(char in _SENTENCE_ENDS for char in gap):
+            elif not _SENTENCE_ENDS.isdisjoint(gap):
                 self.sent[i] = True
 
     def __len__(self) -> int:
@@ -228,10 +228,11 @@ class Words:
         return self.text[self.start[first] : self.end[last]]
 
 
-def _fold_keys(text: str) -> str:
+def _fold_key(word: str) -> str:
+    """Accents off, as annotations.folding does ("erdoğan" -> "erdogan")."""
     import unicodedata
 
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

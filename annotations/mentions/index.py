@@ -82,10 +82,9 @@ class VocabularyIndex:
     state_of: dict[str, int] = field(default_factory=dict)  # ISO3 -> the state's term
     parts: dict[tuple[str, str], int | None] = field(default_factory=dict)  # (ISO3, class) -> term
     person_words: dict[int, set[str]] = field(default_factory=dict)  # person term -> keys of its names
-    near_first: dict[str, list[tuple[str, tuple[str, ...]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    near_last: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=lambda: defaultdict(list))
+    # Names of six letters or more by their first and by their last three letters: (folded names, keys).
+    near_first: dict[str, tuple[list[str], list[tuple[str, ...]]]] = field(default_factory=dict)
+    near_last: dict[str, tuple[list[str], list[tuple[str, ...]]]] = field(default_factory=dict)
     names: dict[tuple[str, ...], Form] = field(default_factory=dict)  # exact keys -> the NAME form
     class_nouns: dict[tuple[str, ...], str] = field(default_factory=dict)
     phrases: list[tuple[str, int]] = field(default_factory=list)  # (name, term) of unambiguous names
@@ -188,8 +187,10 @@ def build_index(terms: Iterable[TermRow], aliases: Iterable[AliasRow]) -> Vocabu
         letters = sum(len(key) for key in keys)
         if caps[0] != ANY and letters >= NEAR_MISS_LETTERS and trim == 0:
             folded = " ".join(keys)
-            index.near_first[folded[:3]].append((folded, keys))
-            index.near_last[folded[-3:]].append((folded, keys))
+            for buckets, part in ((index.near_first, folded[:3]), (index.near_last, folded[-3:])):
+                names, all_keys = buckets.setdefault(part, ([], []))
+                names.append(folded)
+                all_keys.append(keys)
     _add_world(index)
     return index
 

@@ -24,7 +24,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from annotations.folding import fold
 from annotations.mentions import lexicon
 from annotations.mentions.index import (
     ADJECTIVE,
@@ -45,6 +44,11 @@ CERTAIN, CONFIRM, NEW = "certain", "confirm", "new"
 GOVERNMENT_NOUNS = {key for key in lexicon.CLASS_NOUNS["government"] if " " not in key}
 _CONTEXT_RULES = (CAPITAL, SEAT)
 _SHORTER = object()  # a form that stands before a name is a title: try the shorter forms inside
+
+
+def mention_key(text: str) -> str:
+    """How a mention's text is compared (a rejection hides the same name): its words' keys."""
+    return " ".join(words(text).key)
 
 
 class Mention(NamedTuple):
@@ -76,7 +80,11 @@ class _Finder:
 
     def run(self) -> list[Mention]:
         i, limit = 0, None
+        starts, loose = self.index.longest, self.w.loose
         while i < self.n:
+            if loose[i] not in starts:
+                i += 1
+                continue
             match = self.longest_form(i, limit)
             if match is None:
                 i, limit = i + 1, None
@@ -150,7 +158,10 @@ class _Finder:
     ) -> Mention:
         w = self.w
         start, end = w.start[first], w.end[last] - drop_s
-        return Mention(start, end, term, certainty, kind, key=fold(w.text[start:end]), **extra)
+        keys = w.key[first : last + 1]
+        if drop_s:
+            keys[-1] = keys[-1][:-1]
+        return Mention(start, end, term, certainty, kind, key=" ".join(keys), **extra)
 
     # --- the rules for a form found at words i..end-1 ---
 
@@ -327,14 +338,16 @@ class _Finder:
         self.add(found, first, last + 1)
 
     def nearest_name(self, folded: str) -> tuple[str, ...] | None:
+        """The name one edit away (OSA: a swap of two letters is one edit): with one edit, either
+        the first three letters or the last three are intact, so only those buckets are searched."""
         index = self.index
-        candidates = index.near_first.get(folded[:3], []) + index.near_last.get(folded[-3:], [])
-        if not candidates:
-            return None
-        best = process.extractOne(folded, [c[0] for c in candidates], scorer=OSA.distance, score_cutoff=1)
-        if best is None or best[1] == 0:
-            return None
-        return candidates[best[2]][1]
+        for buckets, part in ((index.near_first, folded[:3]), (index.near_last, folded[-3:])):
+            bucket = buckets.get(part)
+            if bucket:
+                best = process.extractOne(folded, bucket[0], scorer=OSA.distance, score_cutoff=1)
+                if best is not None and best[1] == 1:
+                    return bucket[1][best[2]]
+        return None
 
     def could_be_name(self, i: int) -> bool:
         """Not a common word capitalised by its place, a day, a month or a title."""
