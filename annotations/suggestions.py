@@ -25,9 +25,8 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest
 
-from annotations.folding import fold
 from annotations.mentions.index import AliasRow, TermRow, VocabularyIndex, build_index
-from annotations.mentions.rules import CERTAIN, CONFIRM, NEW, Mention, find_mentions
+from annotations.mentions.rules import CERTAIN, CONFIRM, NEW, Mention, find_mentions, mention_key
 from annotations.models import Alias, Change, Span, SuggestionRejection, Term, VocabularyVersion
 from corpus.models import Article
 
@@ -93,7 +92,11 @@ def _load_index() -> VocabularyIndex:
                 object_id__in=generic[start : start + 2000],
             ).values_list("object_id", flat=True)
         )
-    return build_index(terms, [AliasRow(term, name, pk in added) for pk, term, name in rows])
+    retired = [
+        *Term.objects.filter(retired_at__isnull=False).values_list("label", flat=True),
+        *Alias.objects.filter(term__retired_at__isnull=False).values_list("name", flat=True),
+    ]
+    return build_index(terms, [AliasRow(term, name, pk in added) for pk, term, name in rows], retired)
 
 
 def warm() -> bool:
@@ -177,7 +180,7 @@ def reject(
     """Hide this name as this term (or as a new actor) in this article, for everyone; counted once
     per article and pair, however often it is rejected."""
     text = article.body[start:end]
-    key = fold(text)
+    key = mention_key(text)
     match = Q(article=article, key=key) & (Q(term=term) if term is not None else Q(term__isnull=True))
     existing = SuggestionRejection.objects.filter(match).first()
     if existing is not None:

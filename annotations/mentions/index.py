@@ -88,6 +88,7 @@ class VocabularyIndex:
     names: dict[tuple[str, ...], Form] = field(default_factory=dict)  # exact keys -> the NAME form
     class_nouns: dict[tuple[str, ...], str] = field(default_factory=dict)
     phrases: list[tuple[str, int]] = field(default_factory=list)  # (name, term) of unambiguous names
+    retired: set[tuple[str, ...]] = field(default_factory=set)  # names of retired terms
 
     def label(self, term_id: int | None) -> str:
         return self.terms[term_id].label if term_id in self.terms else ""
@@ -137,10 +138,14 @@ def _table(entries: Iterable[str]) -> dict[tuple[str, ...], int]:
     return table
 
 
-def build_index(terms: Iterable[TermRow], aliases: Iterable[AliasRow]) -> VocabularyIndex:
+def build_index(
+    terms: Iterable[TermRow], aliases: Iterable[AliasRow], retired: Iterable[str] = ()
+) -> VocabularyIndex:
     """Compile the vocabulary: `terms` are the active terms, `aliases` their names (labels included
-    or not: a label is always a name of its term)."""
+    or not: a label is always a name of its term), `retired` the names of retired terms (never
+    offered as new actors)."""
     index = VocabularyIndex()
+    index.retired = {_units(name)[0] for name in retired}
     index.terms = {term.id: term for term in terms}
     index.titles = _table(lexicon.phrases(lexicon.TITLES))
     for keys in index.titles:

@@ -373,6 +373,8 @@ class _Finder:
                     if w.cap[first + cut] or keys[cut] in lexicon.NAME_PARTICLES:
                         surnames.setdefault(keys[cut:], label)
         for first, last, kind in typed:
+            if tuple(w.key[first : last + 1]) in self.index.retired:
+                continue  # a retired term's name: the vocabulary knows it and chose to stop using it
             label = " ".join(w.span_text(first, last).split())
             if kind is None or (kind == "person" and first == last):
                 known = surnames.get(tuple(w.key[first : last + 1]))

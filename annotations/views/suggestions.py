@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from annotations.folding import fold
 from annotations.models import Refused, Span, SuggestionRejection, Term
 from annotations.permissions import is_lead
 from annotations.rendering import paragraph_bounds, paragraphs_touching, render_paragraphs
@@ -55,7 +54,7 @@ def reject_suggestion(request: HttpRequest, article_id: int) -> HttpResponse:
     except Refused as refused:
         return refusal(request, refused)
     rejection = reject(article, start, end, term, request.POST.get("label", ""), by=request.user)
-    key = fold(text)
+    key = rejection.key
     places = [m.start for m in article_mentions(article)[0] if m.key == key and m.term == rejection.term_id]
     html = _repainted(article, places or [start], suggestions=suggestions_shown(request))
     return trigger_client_event(HttpResponse(html), "suggestionRejected", {"key": key, "term": term_id})
