@@ -256,7 +256,8 @@ def test_reader_underlines_inferred_suggestions_to_confirm_and_new_actors(alice_
     government = Term.objects.get(slug="iran-government")
     tehran = demo.body.index("Tehran will now retaliate")
     assert (
-        f'<span class="suggest confirm" data-o="{tehran}" data-term="{government.pk}" data-end="{tehran + 6}" '
+        f'<span class="suggest confirm" data-o="{tehran}" data-term="{government.pk}" '
+        f'data-end="{tehran + 6}" '
         'data-kind="metonym" title="Confirm: Iranian government? — click to tag">Tehran</span>'
     ) in html
     assert {"Americans", "Iranians"} <= {text for *_, text in underlines(html, "confirm")}
