@@ -224,7 +224,10 @@ def demo(db) -> Article:
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 
-UNDERLINE = r'<span class="suggest( confirm| new)?" data-o="(\d+)" data-term="(\d*)" data-end="(\d+)"[^>]*>([^<]*)</span>'
+UNDERLINE = (
+    r'<span class="suggest( confirm| new)?" data-o="(\d+)" data-term="(\d*)" data-end="(\d+)"'
+    + r"[^>]*>([^<]*)</span>"
+)
 
 
 def underlines(html: str, certainty: str = "") -> list[tuple[int, int, str, str]]:
