@@ -52,7 +52,7 @@ def suggestions_shown(request: HttpRequest) -> bool:
 
 def vocabulary_version() -> str:
     """Changes with every change of a term or an alias (one primary-key read)."""
-    return str(VocabularyVersion.current())
+    return VocabularyVersion.key()
 
 
 def vocabulary_index(version: str | None = None) -> VocabularyIndex:

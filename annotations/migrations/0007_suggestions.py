@@ -1,10 +1,16 @@
 import django.db.models.deletion
+
+import annotations.models.suggestions
 from django.conf import settings
 from django.db import migrations, models
 
 
 def first_version(apps, schema_editor):
-    apps.get_model("annotations", "VocabularyVersion").objects.get_or_create(pk=1, defaults={"number": 1})
+    import uuid
+
+    apps.get_model("annotations", "VocabularyVersion").objects.get_or_create(
+        pk=1, defaults={"number": 1, "epoch": uuid.uuid4().hex}
+    )
 
 
 class Migration(migrations.Migration):
@@ -20,6 +26,10 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("number", models.PositiveBigIntegerField(default=0)),
+                (
+                    "epoch",
+                    models.CharField(default=annotations.models.suggestions._new_epoch, max_length=32),
+                ),
             ],
         ),
         migrations.RunPython(first_version, migrations.RunPython.noop),

@@ -4,6 +4,7 @@ analysts rejected (per article, for everyone, counted for the leads)."""
 
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 
 from django.db import models, transaction
@@ -13,12 +14,18 @@ from annotations.models.base import User
 from corpus.models import Article
 
 
+def _new_epoch() -> str:
+    return uuid.uuid4().hex
+
+
 class VocabularyVersion(models.Model):
     """One row: a number that grows with every change of a term or an alias. Caches of anything
     computed from the vocabulary (the compiled matchers, each article's suggestions) are keyed by
     it, so every process sees a change at its next request, with one primary-key read."""
 
     number = models.PositiveBigIntegerField(default=0)
+    # New with the row: were the row ever deleted and made again, its numbers would not repeat old ones.
+    epoch = models.CharField(max_length=32, default=_new_epoch)
 
     ROW = 1
 
@@ -29,6 +36,12 @@ class VocabularyVersion(models.Model):
     def current(cls) -> int:
         number = cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first()
         return number or 0
+
+    @classmethod
+    def key(cls) -> str:
+        """The version as caches key it: the row's epoch and number (one primary-key read)."""
+        row = cls.objects.filter(pk=cls.ROW).values_list("epoch", "number").first()
+        return f"{row[0]}.{row[1]}" if row else "0"
 
     @classmethod
     def bump(cls) -> None:
