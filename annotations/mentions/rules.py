@@ -76,7 +76,7 @@ class _Finder:
         self.seen = [False] * self.n  # inside a form, suggested or not
         self.found: list[Mention] = []
         self.last_seen: dict[int, int] = {}  # term -> word of its last certain mention
-        self.headlines: dict[str, bool] = {}
+        self.headlines: dict[int, bool] = {}  # line start -> set in title case
 
     def run(self) -> list[Mention]:
         i, limit = 0, None
@@ -426,13 +426,13 @@ class _Finder:
         """The word is in a line set in title case (a headline, where every word has a capital)."""
         text, at = self.w.text, self.w.start[i]
         line_start = text.rfind("\n", 0, at) + 1
-        line_end = text.find("\n", at)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if line not in self.headlines:
-            tokens = [token for token in line.split() if token[:1].isalpha()]
+        if line_start not in self.headlines:
+            line_end = text.find("\n", at)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            tokens = [token for token in line.split(maxsplit=40) if token[:1].isalpha()]
             capitalised = sum(token[0].isupper() for token in tokens)
-            self.headlines[line] = len(tokens) >= 4 and capitalised >= 0.6 * len(tokens)
-        return self.headlines[line]
+            self.headlines[line_start] = 4 <= len(tokens) <= 40 and capitalised >= 0.6 * len(tokens)
+        return self.headlines[line_start]
 
     def classify(self, first: int, last: int, person_evidence: bool) -> str | None:
         """The kind of actor a capitalised run looks like, or None."""
