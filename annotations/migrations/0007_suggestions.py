@@ -9,7 +9,7 @@ def first_version(apps, schema_editor):
     import uuid
 
     apps.get_model("annotations", "VocabularyVersion").objects.get_or_create(
-        pk=1, defaults={"number": 1, "epoch": uuid.uuid4().hex}
+        pk=1, defaults={"number": 1, "stamp": uuid.uuid4().hex}
     )
 
 
@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("number", models.PositiveBigIntegerField(default=0)),
                 (
-                    "epoch",
-                    models.CharField(default=annotations.models.suggestions._new_epoch, max_length=32),
+                    "stamp",
+                    models.CharField(default=annotations.models.suggestions._new_stamp, max_length=32),
                 ),
             ],
         ),

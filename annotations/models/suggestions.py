@@ -14,7 +14,7 @@ from annotations.models.base import User
 from corpus.models import Article
 
 
-def _new_epoch() -> str:
+def _new_stamp() -> str:
     return uuid.uuid4().hex
 
 
@@ -24,8 +24,9 @@ class VocabularyVersion(models.Model):
     it, so every process sees a change at its next request, with one primary-key read."""
 
     number = models.PositiveBigIntegerField(default=0)
-    # New with the row: were the row ever deleted and made again, its numbers would not repeat old ones.
-    epoch = models.CharField(max_length=32, default=_new_epoch)
+    # New at every bump: a bump rolled back with its transaction, or a row made again, never yields
+    # a version some process has already compiled for another vocabulary.
+    stamp = models.CharField(max_length=32, default=_new_stamp)
 
     ROW = 1
 
@@ -39,14 +40,14 @@ class VocabularyVersion(models.Model):
 
     @classmethod
     def key(cls) -> str:
-        """The version as caches key it: the row's epoch and number (one primary-key read)."""
-        row = cls.objects.filter(pk=cls.ROW).values_list("epoch", "number").first()
+        """The version as caches key it: the row's stamp and number (one primary-key read)."""
+        row = cls.objects.filter(pk=cls.ROW).values_list("stamp", "number").first()
         return f"{row[0]}.{row[1]}" if row else "0"
 
     @classmethod
     def bump(cls) -> None:
         """Add one, in the caller's transaction (the row lock orders concurrent changes)."""
-        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1):
+        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
             cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
 
