@@ -69,17 +69,22 @@ def vocabulary_index(version: str | None = None) -> VocabularyIndex:
 
 
 def _load_index() -> VocabularyIndex:
-    terms = [
-        TermRow(pk, label, kind, actor_type, country)
-        for pk, label, kind, actor_type, country in Term.objects.active()
-        .order_by("pk")
-        .values_list("pk", "label", "kind", "actor_type", "country")
-    ]
-    rows = list(
-        Alias.objects.filter(term__retired_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "term_id", "name")
-    )
+    """Three queries: the terms, their names, and which generic names an analyst added."""
+    terms, retired_ids, retired = [], set(), []
+    for pk, label, kind, actor_type, country, retired_at in Term.objects.order_by("pk").values_list(
+        "pk", "label", "kind", "actor_type", "country", "retired_at"
+    ):
+        if retired_at is None:
+            terms.append(TermRow(pk, label, kind, actor_type, country))
+        else:
+            retired_ids.add(pk)
+            retired.append(label)
+    rows = []
+    for pk, term_id, name in Alias.objects.order_by("pk").values_list("pk", "term_id", "name"):
+        if term_id in retired_ids:
+            retired.append(name)  # never offered as a new actor
+        else:
+            rows.append((pk, term_id, name))
     # A generic name ("protesters") counts only if an analyst added it in the app: its history says who.
     generic = [pk for pk, _term, name in rows if not any(char.isupper() for char in name)]
     added = set()
@@ -92,10 +97,6 @@ def _load_index() -> VocabularyIndex:
                 object_id__in=generic[start : start + 2000],
             ).values_list("object_id", flat=True)
         )
-    retired = [
-        *Term.objects.filter(retired_at__isnull=False).values_list("label", flat=True),
-        *Alias.objects.filter(term__retired_at__isnull=False).values_list("name", flat=True),
-    ]
     return build_index(terms, [AliasRow(term, name, pk in added) for pk, term, name in rows], retired)
 
 
