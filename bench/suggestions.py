@@ -184,7 +184,7 @@ def measure_speed() -> tuple[float, float, float]:
         batch_size=2000,
     )
     ids = dict(Term.objects.filter(slug__startswith="synthetic-").values_list("slug", "pk"))
-    seen, aliases = set(), []
+    seen, aliases = set(Alias.objects.values_list("key", flat=True)), []
     for row in alias_rows:
         key = fold(row.name)
         if key not in seen:

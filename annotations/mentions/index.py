@@ -102,31 +102,46 @@ class VocabularyIndex:
         return term
 
 
-def _units(name: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+Units = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _units(name: str) -> Units:
     """Keys, the case each word asks for, and the words written with a possessive."""
-    found = words(name)
-    keys, caps, poss = [], [], []
-    for i in range(len(found)):
-        raw = found.span_text(i, i)
-        letters = [char for char in raw if char.isalpha()]
-        if letters and all(char.isupper() for char in letters) and len(letters) <= SHORT_ACRONYM:
-            caps.append(CAPITALS)
-        elif any(char.isupper() for char in letters):
-            caps.append(CAPITAL_LETTER)
-        else:
-            caps.append(ANY)
-        keys.append(found.key[i])
-        if found.poss[i] and i + 1 < len(found):
-            poss.append(i)
-    return tuple(keys), tuple(caps), tuple(poss)
+    return _units_of_many([name])[0]
 
 
-def loose(keys: Iterable[str], caps: Iterable[int]) -> tuple[str, ...]:
+def _units_of_many(names: list[str]) -> list[Units]:
+    """_units of each name, the words of all found in one pass (a line each: never one name)."""
+    found = words("\n".join(names))
+    results, at, position = [], 0, 0
+    for name in names:
+        end = position + len(name)
+        keys, caps, poss = [], [], []
+        first = at
+        while at < len(found) and found.start[at] < end:
+            raw = found.span_text(at, at)
+            if raw.isupper() and sum(char.isalpha() for char in raw) <= SHORT_ACRONYM:
+                caps.append(CAPITALS)
+            elif not raw.islower() and any(char.isupper() for char in raw):
+                caps.append(CAPITAL_LETTER)
+            else:
+                caps.append(ANY)
+            keys.append(found.key[at])
+            if found.poss[at] and at + 1 < len(found) and found.start[at + 1] < end:
+                poss.append(at - first)
+            at += 1
+        results.append((tuple(keys), tuple(caps), tuple(poss)))
+        position = end + 1
+    return results
+
+
+def loose(keys: tuple[str, ...], caps: tuple[int, ...]) -> tuple[str, ...]:
     """Keys as the text is looked up: a final s dropped from words of four letters or more."""
-    return tuple(
-        key[:-1] if len(key) > 3 and key[-1] == "s" and cap != CAPITALS else key
-        for key, cap in zip(keys, caps, strict=True)
-    )
+    out = list(keys)
+    for i, key in enumerate(keys):
+        if len(key) > 3 and key[-1] == "s" and caps[i] != CAPITALS:
+            out[i] = key[:-1]
+    return tuple(out)
 
 
 def _table(entries: Iterable[str]) -> dict[tuple[str, ...], int]:
@@ -162,8 +177,10 @@ def build_index(
     names += [
         (alias.term_id, alias.name, alias.analyst_added) for alias in aliases if alias.term_id in index.terms
     ]
-    for term_id, name, analyst_added in names:
-        keys, caps, poss = _units(name)
+    title_words = {key for title in index.titles for key in title}
+    for (term_id, name, analyst_added), (keys, caps, poss) in zip(
+        names, _units_of_many([name for _term, name, _added in names]), strict=True
+    ):
         if not keys or (not any(caps) and not analyst_added):
             continue  # a generic noun from a vocabulary file ("alliance") suggests nothing on its own
         for variant, variant_caps, trim in _variants(index, keys, caps):
@@ -180,7 +197,7 @@ def build_index(
             title = _title_at(index, keys, 0)
             given = [key for key, cap in zip(keys[title:-1], caps[title:-1], strict=True) if cap]
             index.person_words.setdefault(term_id, set()).update(
-                key for key in given if len(key) > 2 and not any(key in t for t in index.titles)
+                key for key in given if len(key) > 2 and key not in title_words
             )
     for keys, term_ids in holders.items():
         caps, poss, trim = shapes[keys]
