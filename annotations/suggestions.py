@@ -223,6 +223,3 @@ def outside(suggestions: list[Suggestion], covered: list[tuple[int, int]]) -> li
         if i < 0 or ends[i] <= start:
             kept.append(suggestion)
     return kept
-
-
-CERTAINTIES = (CERTAIN, CONFIRM, NEW)
