@@ -11,8 +11,10 @@ and its title lists every tag of every covering passage. An empty `<a id="span-I
 where each passage starts, so `/articles/<id>/#span-<id>` links land on it.
 
 A vocabulary suggestion (annotations/suggestions.py) outside every passage is
-`<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">`: it holds its
-body characters like any other piece, so selections across it map to offsets as before.
+`<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">` (class
+`suggest confirm` for one the rules inferred, `suggest new` with data-label and data-type for a
+new actor): it holds its body characters like any other piece, so selections across it map to
+offsets as before.
 """
 
 from __future__ import annotations
@@ -139,23 +141,46 @@ class _PlainText:
         while i < len(suggestions) and suggestions[i][0] < start:
             i += 1  # began in text already rendered (or inside a passage)
         while i < len(suggestions) and suggestions[i][0] < end:
-            s_start, s_end, term_id = suggestions[i]
+            s_start, s_end = suggestions[i][0], suggestions[i][1]
             i += 1
             if s_end > end or s_start < position:
                 continue  # would cross into a passage or the next paragraph, or overlap the last one
             if s_start > position:
                 text = escape(body[position:s_start], quote=False)
                 parts.append(f'<span data-o="{position}">{text}</span>')
-            title = escape(f"Suggest: {self.labels.get(term_id, 'a term')} — click to tag")
-            parts.append(
-                f'<span class="suggest" data-o="{s_start}" data-term="{term_id}" data-end="{s_end}" '
-                f'title="{title}">{escape(body[s_start:s_end], quote=False)}</span>'
-            )
+            parts.append(_suggestion(body, suggestions[i - 1], self.labels))
             position = s_end
         self.next = i
         if position < end:
             parts.append(f'<span data-o="{position}">{escape(body[position:end], quote=False)}</span>')
         return "".join(parts)
+
+
+def _suggestion(body: str, suggestion: Sequence, labels: dict[int, str]) -> str:
+    """One suggestion's underline: certain (a name of the vocabulary), confirm (inferred by the
+    rules: a different underline) or new (a name the vocabulary lacks: "new actor?")."""
+    start, end, term_id = suggestion[0], suggestion[1], suggestion[2]
+    certainty = suggestion[3] if len(suggestion) > 3 else "certain"
+    text = escape(body[start:end], quote=False)
+    if certainty == "new":
+        label, actor_type = suggestion[5], suggestion[6]
+        title = escape(f"New actor? {label} ({actor_type.replace('_', ' ')}) — click to add and tag")
+        return (
+            f'<span class="suggest new" data-o="{start}" data-term="" data-end="{end}" '
+            f'data-label="{escape(label)}" data-type="{actor_type}" title="{title}">{text}</span>'
+        )
+    label = labels.get(term_id, "a term")
+    if certainty == "confirm":
+        title = escape(f"Confirm: {label}? — click to tag")
+        return (
+            f'<span class="suggest confirm" data-o="{start}" data-term="{term_id}" data-end="{end}" '
+            f'data-kind="{suggestion[4]}" title="{title}">{text}</span>'
+        )
+    title = escape(f"Suggest: {label} — click to tag")
+    return (
+        f'<span class="suggest" data-o="{start}" data-term="{term_id}" data-end="{end}" '
+        f'title="{title}">{text}</span>'
+    )
 
 
 def _piece(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import annotations_list, assignments, notes, reader, spans, vocabulary
+from annotations.views import annotations_list, assignments, notes, reader, spans, suggestions, vocabulary
 
 app_name = "annotations"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("articles/<int:article_id>/passages/", reader.side_list, name="side-list"),
     path("articles/<int:article_id>/activity/", reader.article_activity, name="article-activity"),
     path("articles/<int:article_id>/suggestions/", reader.show_suggestions, name="suggestions-show"),
+    # Vocabulary suggestions: reject in the reader; the leads' list (annotations/views/suggestions.py).
+    path(
+        "articles/<int:article_id>/suggestions/reject/",
+        suggestions.reject_suggestion,
+        name="suggestion-reject",
+    ),
+    path("vocabulary/rejected/", suggestions.rejected_suggestions, name="rejected-suggestions"),
+    path("vocabulary/rejected/restore/", suggestions.restore_suggestions, name="suggestions-restore"),
     path("articles/<int:article_id>/spans/", spans.create_span, name="span-create"),
     path("articles/<int:article_id>/spans/choose/", spans.choose_span, name="span-choose"),
     path("articles/<int:article_id>/notes/", notes.add_article_note, name="article-note-add"),

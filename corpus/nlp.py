@@ -144,3 +144,98 @@ def phrase_matches(text: str, version: str, phrases: Sequence[tuple[str, int]]) 
         found.extend(matcher(doc, as_spans=True))
     strings = nlp.vocab.strings
     return [(span.start_char, span.end_char, int(strings[span.label])) for span in filter_spans(found)]
+
+
+# --- Words for the vocabulary rules (annotations/mentions/): fast, and as names need them. ---
+
+# A dotted acronym ("U.S.", "U.K."), or letters and digits with apostrophes inside ("Kata'ib").
+_WORD = re.compile(r"(?:[A-Z]\.){2,}(?:['’]s)?|[^\W_]+(?:['’][^\W_]+)*")
+_HYPHENS = frozenset("-‐‑")
+_SENTENCE_ENDS = frozenset('.!?:;\n“”"()[]•|')
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+_ABBREVIATED = frozenset(
+    "gen lt maj brig col capt sgt cmdr adm sen rep gov mr mrs ms dr prof st jr sr mt ft".split()  # noqa: SIM905
+)
+
+
+class Words:
+    """The words of a text, as parallel lists (the rules read them by index).
+
+    `start`/`end`: code points, a possessive 's left out ("Iran's" is the word "Iran", `poss` set);
+    `key`: folded (case, accents, apostrophes and the dots of acronyms dropped: "U.S." -> "us");
+    `loose`: the key without a final s ("irans" -> "iran", "guards" -> "guard"), for four letters
+    or more and not for capitals; `cap`: 0 lower case, 1 a capital, 2 all capitals; `link`: the
+    word joins the one before into a name (only a space, a hyphen, or the full stop of an initial
+    or an abbreviation between them); `sent`: the word may start a sentence (so its capital says
+    nothing); `lower_keys`: the keys of the words written in lower case somewhere in the text.
+
+    A regular expression and list operations instead of spaCy's tokenizer: 20,000 words in about
+    10 ms instead of 50, and names are split at hyphens and kept whole at apostrophes as the
+    vocabulary's folding (annotations.folding) compares them."""
+
+    __slots__ = ("text", "start", "end", "key", "loose", "cap", "poss", "link", "sent", "lower_keys")
+
+    def __init__(self, text: str) -> None:
+        from itertools import accumulate
+
+        self.text = text
+        raw = _WORD.findall(text)
+        gaps = _WORD.split(text)  # len(raw) + 1 pieces: the text before, between and after the words
+        lengths = [0] * (2 * len(raw) + 1)
+        lengths[0::2] = map(len, gaps)
+        lengths[1::2] = map(len, raw)
+        bounds = list(accumulate(lengths))
+        self.start = bounds[0::2][: len(raw)]
+        self.end = bounds[1::2]
+        self.poss = [False] * len(raw)
+        for i, word in enumerate(raw):
+            if word.endswith(_POSSESSIVE) and len(word) > 2:
+                raw[i] = word[:-2]
+                self.end[i] -= 2
+                self.poss[i] = True
+        joined = "\x00".join(raw).lower().replace("'", "").replace("’", "").replace(".", "")
+        self.key = joined.split("\x00") if raw else []
+        if not joined.isascii():
+            self.key = [key if key.isascii() else _fold_key(key) for key in self.key]
+        self.loose = [
+            key[:-1] if len(key) > 3 and key[-1] == "s" and not word.isupper() else key
+            for key, word in zip(self.key, raw, strict=True)
+        ]
+        self.cap = [
+            0 if word.islower() else 2 if word.isupper() else 0 if word.isdigit() else 1 for word in raw
+        ]
+        # Most gaps are one space: only the others are looked at one by one.
+        self.link = [gap == " " for gap in gaps[: len(raw)]]
+        self.sent = [False] * len(raw)
+        self.lower_keys = {key for key, cap in zip(self.key, self.cap, strict=True) if cap == 0}
+        if raw:
+            self.link[0], self.sent[0] = False, True
+        for i in [i for i, linked in enumerate(self.link) if not linked and i]:
+            gap, before = gaps[i], self.key[i - 1]
+            stripped = gap.strip(" ")
+            if stripped in _HYPHENS:
+                self.link[i] = True
+            elif stripped == "." and gap.endswith(" ") and (before in _ABBREVIATED or len(before) == 1):
+                self.link[i] = True  # "Maj. Gen. Qaani", "Donald J. Trump"
+            elif not _SENTENCE_ENDS.isdisjoint(gap):
+                self.sent[i] = True
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def span_text(self, first: int, last: int) -> str:
+        """The text from word `first` to word `last` (inclusive)."""
+        return self.text[self.start[first] : self.end[last]]
+
+
+def _fold_key(word: str) -> str:
+    """Accents off, as annotations.folding does ("erdoğan" -> "erdogan")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> Words:
+    """The words of `text` for the vocabulary rules (see Words)."""
+    return Words(text)

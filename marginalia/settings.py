@@ -203,6 +203,23 @@ MARGINALIA_SPACY_MODEL = os.environ.get("MARGINALIA_SPACY_MODEL", "")
 # Underline the vocabulary's names found in the reader's text; analysts can still hide them.
 MARGINALIA_SUGGESTIONS = env_bool("MARGINALIA_SUGGESTIONS", True)
 
+# --- Cache shared by every process (suggestions per article): Redis when CACHE_URL or REDIS_URL
+# is set (redis://, rediss:// or unix://), local memory of each process otherwise. ---
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}.")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "marginalia"),
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

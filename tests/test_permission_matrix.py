@@ -141,6 +141,16 @@ PERMISSIONS: dict[str, Row] = {
         args=article,
         data=lambda w: {"start": 16, "end": 19, "text": BODY[16:19], "term": w.shared_term.pk},
     ),
+    "annotations:suggestion-reject": Row(
+        get=POST_ONLY,
+        post=EVERYONE,
+        args=article,
+        data=lambda w: {"start": 49, "end": 53, "text": BODY[49:53], "term": w.shared_term.pk},
+    ),
+    "annotations:rejected-suggestions": Row(get=EVERYONE, post=GET_ONLY),
+    "annotations:suggestions-restore": Row(
+        get=POST_ONLY, post="login 403 403 302 302", data=lambda w: {"key": "iran", "term": w.shared_term.pk}
+    ),
     "annotations:span-choose": Row(get=EVERYONE, post=GET_ONLY, args=article),
     "annotations:article-note-add": Row(
         get="login 302 302 302 302",

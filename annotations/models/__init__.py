@@ -25,6 +25,7 @@ from annotations.models.claims import (
 from annotations.models.notes import Note, NoteQuerySet
 from annotations.models.passages import NoteRow, Span, SpanQuerySet, SpanRow, Tag, TagRow
 from annotations.models.sets import SavedSet
+from annotations.models.suggestions import SuggestionRejection, VocabularyVersion, vocabulary_change
 from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
 
 __all__ = [
@@ -54,8 +55,11 @@ __all__ = [
     "SpanRow",
     "Stance",
     "Status",
+    "SuggestionRejection",
     "Tag",
     "TagRow",
     "Term",
     "TermQuerySet",
+    "VocabularyVersion",
+    "vocabulary_change",
 ]

@@ -14,12 +14,13 @@ from django.utils import timezone
 from annotations.folding import fold
 from annotations.models.base import User
 from annotations.models.changes import Change
+from annotations.models.suggestions import VocabularyQuerySet, vocabulary_change
 from annotations.permissions import can_remove_alias, require_curator, require_term_change, whose
 
 NO_MATCH = 9
 
 
-class TermQuerySet(models.QuerySet):
+class TermQuerySet(VocabularyQuerySet):
     def active(self) -> TermQuerySet:
         return self.filter(retired_at__isnull=True)
 
@@ -135,10 +136,15 @@ class Term(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.label_key = fold(self.label)
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:term-detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_retired(self) -> bool:
@@ -602,6 +608,8 @@ class Alias(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = VocabularyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -618,7 +626,12 @@ class Alias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = fold(self.name)
         self.kind = self.term.kind
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_label(self) -> bool:

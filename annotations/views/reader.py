@@ -84,6 +84,7 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "terms_used": terms_used(spans),
         "roles": Tag.Role.choices,
         "recent_terms": Tag.recent_terms(request.user),
+        "actor_types": Term.ActorType.choices,  # a new actor's kind, in the suggestion card
         "notes": notes,
         "changes": activity(article),
     }
