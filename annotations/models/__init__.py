@@ -1,22 +1,28 @@
 """The shared vocabulary (Term, Alias) and the annotations made with it (Span, Tag, Note).
 
 Every change to these is recorded as a Change: who, when, before, after. One module per part:
-vocabulary (Term, Alias), passages (Span, Tag), claims (Claim and its enumerations), notes (Note),
+vocabulary (Term, Alias), passages (Span, Tag), claims (Claim and its enumerations; claim_values
+checks what a claim may hold; claim_attributes holds the fields' definitions), notes (Note),
 changes (Change), sets (SavedSet).
 """
 
 from annotations.models.base import PREFIX_LENGTH, Refused
 from annotations.models.changes import Change
+from annotations.models.claim_attributes import ClaimAttribute
 from annotations.models.claims import (
+    CLAIM_ENUMERATIONS,
+    CLAIM_FIELDS,
     AttributionType,
     Certainty,
     Claim,
+    ClaimRow,
     ClaimType,
     EventModality,
     EvidenceCited,
     SpeakerKind,
     SpeakerRole,
     Stance,
+    author_voice,
 )
 from annotations.models.notes import Note, NoteQuerySet
 from annotations.models.passages import NoteRow, Span, SpanQuerySet, SpanRow, Tag, TagRow
@@ -24,6 +30,8 @@ from annotations.models.sets import SavedSet
 from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
 
 __all__ = [
+    "CLAIM_ENUMERATIONS",
+    "CLAIM_FIELDS",
     "NO_MATCH",
     "PREFIX_LENGTH",
     "Alias",
@@ -31,6 +39,8 @@ __all__ = [
     "Certainty",
     "Change",
     "Claim",
+    "ClaimAttribute",
+    "ClaimRow",
     "ClaimType",
     "EventModality",
     "EvidenceCited",
@@ -49,4 +59,5 @@ __all__ = [
     "TagRow",
     "Term",
     "TermQuerySet",
+    "author_voice",
 ]

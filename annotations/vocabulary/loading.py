@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from annotations.folding import fold
 from annotations.models import Alias, Change, Term
+from annotations.vocabulary.claim_attributes import load_claim_attributes
 from annotations.vocabulary.entries import SPELLINGS, Entry, VocabularyFileError
 from annotations.vocabulary.reading import parse_csv, parse_json
 from annotations.vocabulary.report import VocabularyReport
@@ -49,6 +50,8 @@ def load_vocabulary_bytes(data: bytes, *, filename: str, user=None) -> Vocabular
         return report
     with transaction.atomic():
         _Loader(entries, report, user, filename).run()
+        if report.claim_attributes is not None:
+            load_claim_attributes(report.claim_attributes, report)
     return report
 
 
