@@ -281,6 +281,8 @@ def prefill_text(
     elif verb is not None:
         result.attribution_type = "indirect_quote_paraphrase"
         result.why["attribution_type"] = f"reporting verb “{verb.text}”"
+    else:
+        result.why["attribution_type"] = "no quotation marks, no reporting verb"
     if verb is not None:
         result.reporting_verb = verb.text
         result.reporting_verb_start, result.reporting_verb_end = verb.start, verb.end
