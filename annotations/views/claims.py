@@ -26,7 +26,7 @@ from annotations.permissions import can_change
 from annotations.rendering import render_passage_list
 from annotations.suggestions import suggestions_shown
 from annotations.views.reader import activity
-from annotations.views.spans import panel_context, paragraphs_html
+from annotations.views.spans import panel_context, paragraphs_html, refusal
 from corpus.models import Article
 
 OPTIONS_SHOWN = 8
@@ -136,6 +136,8 @@ def create_claim(request: HttpRequest, article_id: int) -> HttpResponse:
         else:
             claim = Claim.create_with_passage(article, *selection, request.POST, by=request.user)
     except Refused as refused:
+        if span is None and selection is None:  # no passage to show a form on
+            return refusal(request, refused)
         # Nothing was saved: the form comes back with what was typed.
         values = values_from_post(request.POST, article)
         return form_response(
