@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from annotations.models import Claim, Span, Term
@@ -96,3 +97,70 @@ def test_a_new_actor_is_proposed_from_the_tag_type_ahead_and_tags_at_once(page, 
     assert (term.kind, term.actor_type, term.proposed) == ("actor", "armed_group", True)
     span = Span.objects.get(quote="ISIS")
     assert [t.term_id for t in span.tags.all()] == [term.pk]
+
+
+def test_analyst_changes_deletes_and_undoes_a_claim_in_the_passage_panel(page, live_server, valdai):
+    analyst = User.objects.get(username=DEMO_LOGIN[0])
+    start = valdai.body.index(SUCHKOV_PASSAGE)
+    claim = Claim.create_with_passage(
+        valdai, start, start + len(SUCHKOV_PASSAGE), SUCHKOV_PASSAGE, {"speaker_kind": "author"}, by=analyst
+    )
+    open_article(page, live_server, valdai)
+    page.click(f".passage-link[data-span='{claim.span_id}']")
+    page.click("#span-panel .claim-open")
+    page.wait_for_selector("#span-panel .claim-card[data-claim] [data-field=stance]")
+    page.check("#span-panel [data-field=stance] input[value=mixed]")
+    page.click("#span-panel [data-action=save-claim]")
+    page.wait_for_selector(
+        "#span-panel .claims-section .claim-open:has-text('Author: Maxim Suchkov → mixed')"
+    )
+    assert "Author: Maxim Suchkov → mixed" in page.inner_text("#side-list")
+
+    page.click("#span-panel .claim-open")
+    page.wait_for_selector("#span-panel details.history")
+    page.click("#span-panel details.history summary")
+    assert "stance → Author: Maxim Suchkov → mixed" in page.inner_text("#span-panel details.history")
+    page.click("#span-panel [data-action=delete-claim]")
+    page.wait_for_selector("#span-panel [data-action=undo]")
+    assert "→ mixed" not in page.inner_text("#side-list")
+    assert Claim.objects.get(pk=claim.pk).is_deleted
+
+    page.keyboard.press("u")  # Undo, as for passages
+    page.wait_for_selector("#span-panel .claims-section .claim-open:has-text('→ mixed')")
+    assert "Author: Maxim Suchkov → mixed" in page.inner_text("#side-list")
+    assert not Claim.objects.get(pk=claim.pk).is_deleted
+
+
+def test_a_refused_claim_shows_the_form_with_the_message_and_a_new_speaker_is_proposed(
+    page, live_server, valdai
+):
+    open_article(page, live_server, valdai)
+    select_by_script(page, valdai, SUCHKOV_PASSAGE)
+    page.keyboard.press("c")
+    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
+    page.keyboard.type("unnamed")
+    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=unnamed]")
+    page.keyboard.press("Enter")  # an unnamed source, not described yet
+    page.wait_for_selector("input[name=unnamed_speaker]:focus")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claim-card .error:has-text('describe the unnamed source')")
+    assert not Claim.objects.exists() and not Span.objects.exists()
+
+    # The speaker is someone the vocabulary lacks: proposed from the type-ahead, then saved.
+    page.fill("#claim-speaker", "")
+    page.focus("#claim-speaker")
+    page.keyboard.type("Maxim Suchkov")
+    page.wait_for_selector("#claim-speaker-options [data-new-actor]")
+    page.keyboard.press("ArrowDown")  # past the author's voice, to "Add … as a new actor"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#claim-speaker-options .new-actor-types:not([hidden]) button:focus")
+    page.keyboard.press("1")  # a person
+    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'actor'")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claims-section .claim")
+    claim = Claim.objects.get()
+    assert (claim.speaker.label, claim.speaker.proposed, claim.speaker_kind) == (
+        "Maxim Suchkov",
+        True,
+        "actor",
+    )

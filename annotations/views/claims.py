@@ -269,19 +269,20 @@ def claim_terms(request: HttpRequest, article_id: int) -> HttpResponse:
     author = author_voice(article)
     speaker = field == "speaker"
     # Typing the start of "author" or "unnamed source" asks for that choice: it comes first.
-    asks_author = speaker and bool(key) and ("author".startswith(key) or key in fold(author))
+    says_author = speaker and bool(key) and "author".startswith(key)
+    asks_author = says_author or (speaker and bool(key) and key in fold(author))
     asks_unnamed = speaker and bool(key) and "unnamed source".startswith(key)
     context = {
         "field": field,
         "q": "" if asks_unnamed else query,
-        "terms": [] if asks_author and "author".startswith(key) or asks_unnamed else terms,
+        "terms": [] if says_author or asks_unnamed else terms,
         "author_label": f"Author: {author}",
         "author_first": asks_author,
         "offer_author": speaker and (not key or asks_author),
         "offer_unnamed": speaker,
         "unnamed_first": asks_unnamed,
         "offer_new": bool(key)
-        and not (asks_author or asks_unnamed)
+        and not (says_author or asks_unnamed)
         and not any(t.kind == Term.Kind.ACTOR for t in terms),
     }
     return render(request, "annotations/claims.html#claim-options", context)

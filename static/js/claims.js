@@ -161,6 +161,10 @@
 
   document.addEventListener("focusin", (e) => {
     const input = e.target;
+    const box = input.closest && input.closest("form[data-claim-form] .claim-field");
+    const line = box && box.closest("form").querySelector("[data-claim-help]");
+    const help = box && box.querySelector(".help");
+    if (line && help && help.textContent.trim()) line.textContent = help.textContent;
     if (!input.matches || !input.matches("[data-claim-typeahead]")) return;
     input.dataset.chosen = input.dataset.chosen || input.value;
     input.select();
