@@ -257,6 +257,7 @@
       (next || input).focus();
       return;
     }
+    if (t.closest && t.closest(".claim-card [data-action=close]")) api.showPending(null);
     if (t.closest && t.closest("[data-action=claim-selection]")) {
       const rect = selectPanel.getBoundingClientRect();
       const els = selectForm.elements;
@@ -286,6 +287,7 @@
       }
       return;
     }
+    if (e.key === "Escape" && spanPanel.querySelector(".claim-card")) api.showPending(null);
     const form = t.closest && t.closest("form[data-claim-form]");
     if (!form) return;
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
