@@ -15,10 +15,10 @@ from typing import Any
 
 from annotations.claimcues import Prefill
 from annotations.models import CLAIM_ENUMERATIONS, CLAIM_FIELDS, Claim, ClaimAttribute, Term, author_voice
+from annotations.models.claim_values import TERM_FIELDS
 from annotations.vocabulary.claim_attributes import label_for
 from corpus.models import Article
 
-TERM_FIELDS = ("speaker", "speaker_group", "target")
 # What the form says of a field the vocabulary file does not define (or before it is loaded).
 FALLBACK_HELP = {
     "speaker": "Who makes the claim: an actor of the vocabulary, the article's author, or an unnamed source.",

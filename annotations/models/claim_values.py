@@ -29,6 +29,8 @@ MAX_HEDGE_CUES = 20
 # the sentence that holds it rarely reaches further.
 SEARCH_AROUND = 400
 
+# The fields that hold a vocabulary term (stored as <name>_id).
+TERM_FIELDS = ("speaker", "speaker_group", "target")
 TRUE_WORDS = {"1", "true", "yes", "on", "y"}
 FALSE_WORDS = {"", "0", "false", "no", "off", "n"}
 
@@ -312,6 +314,3 @@ def clean_claim_values(
     values["hedge_cues"] = hedge_cues(given("hedge_cues"), body, near)
     values["contested"] = boolean("contested", given("contested"))
     return values
-
-
-TERM_FIELDS = ("speaker", "speaker_group", "target")
