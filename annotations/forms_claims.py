@@ -1,6 +1,6 @@
 """The claim form's fields, in their fixed order, with their values, help and suggestion marks.
 
-The form is keyboard-first (static/js/claims.js): speaker first, then every field in CLAIM_FIELDS
+The form is keyboard-first (static/js/claim-form.js): speaker first, then every field in CLAIM_FIELDS
 order, each enumeration as compact choices numbered for the number keys. Its values come from one of
 three places: the rules' suggestion (a new claim, annotations/claimcues.py), the stored claim (an
 edit, or after a refusal that leaves the stored claim as it was), or what the analyst sent (a refused

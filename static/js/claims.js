@@ -1,385 +1,82 @@
-/* Marginalia claims in the reader: the claim form by keyboard, its type-aheads, new actors.
- *
- * Loaded after reader.js and using what it shares (window.MarginaliaReader). Plain JS, no build,
- * CSP-safe. The form is a partial of templates/annotations/claims.html swapped into #span-panel;
- * the server checks every value again (annotations/models/claim_values.py).
- *
- * Keys in the claim form: type a name (↑ ↓ Enter or Tab to choose), a number picks a choice of the
- * focused field, Backspace clears it, Tab moves on, Ctrl+Enter saves, Esc closes.
- */
+/* Marginalia claims in the reader: open the claim form (`c`, the Claim button), place it, and load the
+ * form's own script (claim-form.js) on first use, so the reader's first load stays small.
+ * Uses what reader.js shares (window.MarginaliaReader). Plain JS, CSP-safe. */
 (function () {
   "use strict";
   const reader = document.getElementById("reader");
   const api = window.MarginaliaReader;
-  if (!reader || !api) return;
+  const script = document.currentScript;
+  if (!reader || !api || !script) return;
   const spanPanel = document.getElementById("span-panel");
   const selectPanel = document.getElementById("select-panel");
   const selectForm = document.getElementById("select-form");
-  const claimButton = document.querySelector("[data-action=claim-selection]");
+  const button = document.querySelector("[data-action=claim-selection]");
+  let loading = null;
   let placeAt = null; // where a claim on a selection opens
-  let typeTimer = null;
 
-  /* ---------- opening the form ---------- */
+  function formScript() {
+    if (!loading) {
+      loading = new Promise((resolve, reject) => {
+        const tag = document.createElement("script");
+        tag.src = script.dataset.formSrc;
+        tag.onload = resolve;
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
+  }
 
-  function openForm(params, rect) {
+  function openForm(params, rect, range) {
     placeAt = rect || null;
     api.hide(selectPanel);
-    return htmx.ajax("GET", claimButton.dataset.url + "?" + new URLSearchParams(params).toString(),
-      { target: "#span-panel", swap: "innerHTML" });
+    formScript();
+    const url = button.dataset.url + "?" + new URLSearchParams(params).toString();
+    return htmx.ajax("GET", url, { target: "#span-panel", swap: "innerHTML" })
+      .then(() => { if (range) api.showPending(range); });
   }
-
-  function openForSelection(selection) {
-    openForm({ start: selection.start, end: selection.end, text: selection.text }, selection.rect)
-      .then(() => api.showPending(selection.range));
-  }
-
-  /* ---------- type-aheads: speaker, the group an unnamed source belongs to, target ---------- */
-
-  const listOf = (input) => document.getElementById(input.getAttribute("aria-controls"));
-  const options = (list) => Array.from(list.querySelectorAll(".suggestion"));
-
-  function highlight(list, index) {
-    const all = options(list);
-    all.forEach((o, k) => o.setAttribute("aria-selected", k === index ? "true" : "false"));
-    if (all[index]) all[index].scrollIntoView({ block: "nearest" });
-  }
-
-  function loadOptions(input) {
-    clearTimeout(typeTimer);
-    const list = listOf(input);
-    const q = input.value;
-    const url = input.form.dataset.termsUrl + "?field=" + input.dataset.claimTypeahead + "&q=" + encodeURIComponent(q);
-    return htmx.ajax("GET", url, { target: list, swap: "innerHTML" }).then(() => {
-      list.dataset.q = q;
-      highlight(list, 0);
-      input.setAttribute("aria-expanded", "true");
-    });
-  }
-
-  function closeOptions(input) {
-    const list = listOf(input);
-    list.innerHTML = "";
-    delete list.dataset.q;
-    input.setAttribute("aria-expanded", "false");
-  }
-
-  /* The highlighted option of this input, waiting for the list of what was typed if needed. */
-  function pending(input) {
-    const list = listOf(input);
-    const ready = list.dataset.q === input.value ? Promise.resolve() : loadOptions(input);
-    return ready.then(() => list.querySelector('.suggestion[aria-selected="true"]') || list.querySelector(".suggestion"));
-  }
-
-  function field(el) {
-    return el.closest(".claim-field");
-  }
-
-  function confirmed(el) {
-    const box = field(el);
-    if (box) box.classList.remove("suggested");
-  }
-
-  function setSpeaker(input, kind, id, label, text) {
-    const box = field(input);
-    box.querySelector("[data-speaker-kind]").value = kind;
-    box.querySelector("input[name=speaker]").value = kind === "actor" ? id : "";
-    const unnamed = box.querySelector("[data-unnamed]");
-    unnamed.hidden = kind !== "unnamed";
-    if (kind !== "unnamed") {
-      unnamed.querySelectorAll("input").forEach((i) => { i.value = ""; });
-    } else if (text) {
-      unnamed.querySelector("input[name=unnamed_speaker]").value = text;
-    }
-    input.value = kind === "unnamed" ? "Unnamed source" : label;
-    input.dataset.chosen = input.value;
-  }
-
-  function setTerm(input, id, label) {
-    field(input).querySelector("input[name=" + input.dataset.claimTypeahead + "]").value = id;
-    input.value = label;
-    input.dataset.chosen = label;
-  }
-
-  /* Take an option. Returns the element to focus next, if the choice calls for one. */
-  function choose(input, option) {
-    if (!option) return null;
-    if (option.hasAttribute("data-new-actor")) {
-      askActorType(option, (term) => {
-        const next = choose(input, fakeOption(term));
-        (next || input).focus();
-      });
-      return null;
-    }
-    const kind = option.dataset.kind;
-    if (input.dataset.claimTypeahead === "speaker") {
-      const speakerKind = kind === "author" || kind === "unnamed" ? kind : "actor";
-      setSpeaker(input, speakerKind, option.dataset.term, option.dataset.label, option.dataset.text);
-    } else {
-      setTerm(input, option.dataset.term, option.dataset.label);
-    }
-    closeOptions(input);
-    confirmed(input);
-    return kind === "unnamed" ? field(input).querySelector("input[name=unnamed_speaker]") : null;
-  }
-
-  function fakeOption(term) {
-    const li = document.createElement("li");
-    li.dataset.kind = "actor";
-    li.dataset.term = term.id;
-    li.dataset.label = term.label;
-    return li;
-  }
-
-  /* Before saving: a name typed but not yet chosen is chosen now (its highlighted option). */
-  function settle(form) {
-    const open = Array.from(form.querySelectorAll("[data-claim-typeahead]"))
-      .filter((input) => input.value.trim() && input.value !== input.dataset.chosen && input.dataset.typed);
-    return Promise.all(open.map((input) => pending(input).then((option) => choose(input, option))));
-  }
-
-  document.addEventListener("input", (e) => {
-    const input = e.target;
-    if (input.matches && input.matches("[data-claim-typeahead]")) {
-      input.dataset.typed = "1";
-      if (!input.value.trim()) {
-        // Emptied: nothing chosen any more.
-        if (input.dataset.claimTypeahead === "speaker") setSpeaker(input, "", "", "", "");
-        else setTerm(input, "", "");
-        input.value = "";
-      }
-      confirmed(input);
-      clearTimeout(typeTimer);
-      typeTimer = setTimeout(() => loadOptions(input), 120);
-    } else if (input.closest && input.closest("form[data-claim-form]")) {
-      confirmed(input);
-    }
-  });
-
-  document.addEventListener("change", (e) => {
-    if (e.target.closest && e.target.closest("form[data-claim-form]")) confirmed(e.target);
-  });
-
-  document.addEventListener("focusin", (e) => {
-    const input = e.target;
-    const box = input.closest && input.closest("form[data-claim-form] .claim-field");
-    const line = box && box.closest("form").querySelector("[data-claim-help]");
-    const help = box && box.querySelector(".help");
-    if (line && help && help.textContent.trim()) line.textContent = help.textContent;
-    if (!input.matches || !input.matches("[data-claim-typeahead]")) return;
-    input.dataset.chosen = input.dataset.chosen || input.value;
-    input.select();
-    if (input.dataset.claimTypeahead === "speaker" && !input.value.trim()) loadOptions(input);
-  });
-
-  /* ---------- new actors, from any type-ahead (tags and claims) ---------- */
-
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (err) {
-      return "";
-    }
-  }
-
-  function showError(near, text) {
-    const box = (near.closest(".span-card") || near.closest(".panel") || document).querySelector("[data-errors]");
-    if (box) box.innerHTML = "<p class=\"error\" role=\"alert\"></p>";
-    if (box) box.firstChild.textContent = text;
-  }
-
-  let asking = null; // {option, done}
-
-  function askActorType(option, done) {
-    const types = option.querySelector(".new-actor-types");
-    types.hidden = false;
-    option.classList.add("choosing");
-    asking = { option, done };
-    types.querySelector("button").focus();
-  }
-
-  function stopAsking(focusBack) {
-    if (!asking) return;
-    const { option } = asking;
-    option.querySelector(".new-actor-types").hidden = true;
-    option.classList.remove("choosing");
-    asking = null;
-    const input = option.closest("form") && option.closest("form").querySelector("[data-typeahead], [data-claim-typeahead]");
-    if (focusBack && input) input.focus();
-  }
-
-  function propose(button) {
-    const { option, done } = asking;
-    const body = new URLSearchParams({ label: option.dataset.newActor, actor_type: button.dataset.actorType });
-    fetch(option.dataset.proposeUrl, {
-      method: "POST", body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" },
-    }).then((response) => response.json().then((data) => ({ ok: response.ok, data })))
-      .then(({ ok, data }) => {
-        stopAsking(false);
-        if (!ok) showError(option, data.error || "The new actor was refused.");
-        else done(data);
-      })
-      .catch(() => { stopAsking(true); showError(option, "The server could not be reached; nothing was saved."); });
-  }
-
-  /* The tag type-ahead's "Add … as a new actor": propose it, then tag the selection with it. */
-  function newActorForTag(option) {
-    const form = option.closest("form");
-    askActorType(option, (term) => {
-      form.querySelector("[data-term-input]").value = term.id;
-      form.requestSubmit();
-    });
-  }
-
-  /* ---------- clicks ---------- */
-
-  document.addEventListener("click", (e) => {
-    const t = e.target;
-    const typeButton = t.closest && t.closest("[data-actor-type]");
-    if (typeButton && asking) {
-      e.stopPropagation();
-      propose(typeButton);
-      return;
-    }
-    const newActor = t.closest && t.closest("[data-new-actor]");
-    if (newActor && !asking) {
-      e.stopPropagation();
-      const list = newActor.closest(".claim-options");
-      if (list) choose(document.querySelector("[aria-controls=\"" + list.id + "\"]"), newActor);
-      else newActorForTag(newActor);
-      return;
-    }
-    const option = t.closest && t.closest(".claim-options .suggestion");
-    if (option) {
-      e.stopPropagation();
-      const input = document.querySelector("[aria-controls=\"" + option.closest(".claim-options").id + "\"]");
-      const next = choose(input, option);
-      (next || input).focus();
-      return;
-    }
-    if (t.closest && t.closest(".claim-card [data-action=close]")) api.showPending(null);
-    if (t.closest && t.closest("[data-action=claim-selection]")) {
-      const rect = selectPanel.getBoundingClientRect();
-      const els = selectForm.elements;
-      if (els.start.value) openForm({ start: els.start.value, end: els.end.value, text: els.text.value }, rect);
-    }
-  }, true);
-
-  /* ---------- keys ---------- */
-
-  function radios(fieldset) {
-    return Array.from(fieldset.querySelectorAll("input[type=radio]"));
-  }
-
-  // Capture: these keys mean something else in the claim form than in the rest of the reader.
-  document.addEventListener("keydown", (e) => {
-    const t = e.target;
-    if (asking && t.closest && t.closest(".new-actor-types")) {
-      if (/^[1-9]$/.test(e.key)) {
-        const button = asking.option.querySelectorAll("[data-actor-type]")[+e.key - 1];
-        e.preventDefault();
-        e.stopPropagation();
-        if (button) propose(button);
-      } else if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        stopAsking(true);
-      }
-      return;
-    }
-    if (e.key === "Escape" && spanPanel.querySelector(".claim-card")) api.showPending(null);
-    const form = t.closest && t.closest("form[data-claim-form]");
-    if (!form) return;
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      e.stopPropagation();
-      settle(form).then(() => form.requestSubmit());
-      return;
-    }
-    if (t.matches("[data-claim-typeahead]")) {
-      const list = listOf(t);
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        e.preventDefault();
-        const all = options(list);
-        if (!all.length) { loadOptions(t); return; }
-        const at = all.findIndex((o) => o.getAttribute("aria-selected") === "true");
-        highlight(list, (at + (e.key === "ArrowDown" ? 1 : -1) + all.length) % all.length);
-      } else if (e.key === "Enter") {
-        e.preventDefault();
-        e.stopPropagation();
-        pending(t).then((option) => {
-          const next = choose(t, option);
-          if (next) next.focus();
-        });
-      } else if (e.key === "Tab" && !e.shiftKey && t.value.trim() && t.value !== t.dataset.chosen) {
-        // Tab takes the highlighted option as it moves on.
-        const option = list.dataset.q === t.value ? list.querySelector('.suggestion[aria-selected="true"]') : null;
-        if (option && !option.hasAttribute("data-new-actor")) choose(t, option);
-        else if (!option) pending(t).then((o) => { if (o && !o.hasAttribute("data-new-actor")) choose(t, o); });
-      } else if (e.key === "Escape" && list.children.length) {
-        e.preventDefault();
-        e.stopPropagation();
-        closeOptions(t);
-      }
-      return;
-    }
-    if (t.type === "radio") {
-      const fieldset = t.closest("fieldset.choices");
-      const all = radios(fieldset).filter((r) => r.value !== ""); // "—" (not coded) is Backspace
-      let chosen = null;
-      if (/^[0-9]$/.test(e.key) && !e.altKey) chosen = all[(+e.key || 10) - 1];
-      else if (e.key === "Backspace" || e.key === "Delete") chosen = fieldset.querySelector("input[value='']");
-      if (chosen) {
-        e.preventDefault();
-        e.stopPropagation();
-        chosen.checked = true;
-        chosen.focus();
-        confirmed(chosen);
-      } else if (e.key === "Enter") {
-        e.preventDefault(); // Enter never saves half a claim: Ctrl+Enter does
-      }
-      return;
-    }
-    if (e.key === "Enter" && t.matches("input[type=text]")) e.preventDefault();
-  }, true);
 
   // `c`: a claim on the selection, or on the passage whose panel is open (or which j/k focused).
   document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && spanPanel.querySelector(".claim-card")) api.showPending(null);
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.key !== "c") return;
     const t = e.target;
     if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
     const selection = api.selectionInBody();
-    if (selection) {
-      e.preventDefault();
-      openForSelection(selection);
-      return;
-    }
     const card = spanPanel.hidden ? null : spanPanel.querySelector(".span-card[data-span]");
-    const id = card ? card.dataset.span : api.focusedSpan();
-    if (id) {
-      e.preventDefault();
-      openForm({ span: id });
-    }
+    const id = selection ? null : card ? card.dataset.span : api.focusedSpan();
+    if (selection) openForm({ start: selection.start, end: selection.end, text: selection.text }, selection.rect, selection.range);
+    else if (id) openForm({ span: id });
+    else return;
+    e.preventDefault();
   });
 
-  /* ---------- htmx: a refused claim shows its form again; a saved one clears the selection ---------- */
-
-  document.body.addEventListener("htmx:beforeSwap", (e) => {
-    const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
-    const status = e.detail.xhr.status;
-    if (status >= 400 && status < 500 && elt && elt.closest && elt.closest(".claim-card") && /claim-card/.test(e.detail.xhr.responseText)) {
-      e.detail.shouldSwap = true;
-      e.detail.isError = false;
+  document.addEventListener("click", (e) => {
+    const t = e.target;
+    if (!t.closest) return;
+    const option = t.closest("[data-new-actor]");
+    if (option) {
+      // "Add … as a new actor" in any type-ahead: the form's script asks its type and proposes it.
+      e.stopPropagation();
+      formScript().then(() => window.MarginaliaClaimForm.newActor(option));
+    } else if (t.closest(".claim-card [data-action=close]")) {
+      api.showPending(null);
+    } else if (t.closest("[data-action=claim-selection]")) {
+      const els = selectForm.elements;
+      if (els.start.value) openForm({ start: els.start.value, end: els.end.value, text: els.text.value }, selectPanel.getBoundingClientRect());
     }
-  });
+  }, true);
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
-    if (e.detail.target !== spanPanel) return;
-    const card = spanPanel.querySelector(".claim-card");
-    if (!card) return;
-    if (!card.dataset.span && placeAt) api.place(spanPanel, placeAt);
-    const first = card.querySelector("[data-claim-typeahead=speaker]:not(:disabled)");
-    if (first) first.focus({ preventScroll: true });
+    const target = e.detail.target;
+    if (target === spanPanel) {
+      const card = spanPanel.querySelector(".claim-card");
+      if (!card) return;
+      if (!card.dataset.span && placeAt) api.place(spanPanel, placeAt);
+      formScript().then(() => window.MarginaliaClaimForm.ready(card));
+    } else if (target.querySelector && target.querySelector("[data-new-actor]")) {
+      formScript(); // ready before the analyst takes the option
+    }
   });
 
   document.body.addEventListener("claimSaved", () => {
