@@ -235,10 +235,18 @@ class _Token:
 
 
 def prefill_for(article, start: int, end: int) -> Prefill:
-    """The suggestion for a passage body[start:end] of a stored article, with the vocabulary's actors."""
+    """The suggestion for a passage body[start:end] of a stored article, with the vocabulary's actors
+    as the reader finds them in the article (its suggestions, cached per article and vocabulary)."""
+    from annotations.models import Term
+    from annotations.suggestions import suggestions_with_labels
+
     body = article.body
     starts = article.ensure_sentence_starts()
-    return prefill_text(body, start, end, sentence_starts=starts, actors=vocabulary_actors)
+    names, _labels = suggestions_with_labels(article, [])
+    near = [name for name in names if start - 2000 < name[0] < end + 2000]
+    actor_ids = set(Term.objects.actors().filter(pk__in={n[2] for n in near}).values_list("pk", flat=True))
+    actors = [name for name in near if name[2] in actor_ids]
+    return prefill_text(body, start, end, sentence_starts=starts, actors=actors)
 
 
 def prefill_text(
