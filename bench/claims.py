@@ -22,8 +22,8 @@ runs (so wall times are 2-3× CPU times):
     reader render 253 ms median (CPU 92 ms); claim save 299 ms median until settled in Chromium (its
     answer's round trip 108 ms), 0.17× a tag save measured the same way (1,726 ms); server alone 49 ms
     (CPU 24 ms).
-On an idle machine the render (CPU 92 ms) is within its target; the claim save's client-side part
-(swapping the answer and laying out a 20,000-word page) is most of what remains above 60 ms.
+The render's CPU time (92 ms) is within its target; the claim save could not be measured at rest:
+under this load two thirds of it is the browser swapping the answer and laying out the long page.
 """
 
 from __future__ import annotations
