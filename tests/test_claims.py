@@ -445,3 +445,13 @@ def test_claim_values_can_be_given_as_python_values(world, alice):
     )
     assert (claim.speaker, claim.target, claim.contested) == (world.usa, world.strike, True)
     assert claim.hedge_cues[0]["start"] == world.killing.body.index("drone")
+
+
+def test_a_deleted_claims_own_panel_offers_undo_to_its_coder_only(world, alice, bob):
+    claim = stored(world, alice)
+    claim.soft_delete(by=alice, version=1)
+    mine = logged_in(alice).get(f"/claims/{claim.pk}/").content.decode()
+    assert "This claim is deleted." in mine and f"/claims/{claim.pk}/restore/" in mine
+    theirs = logged_in(bob).get(f"/claims/{claim.pk}/").content.decode()
+    assert "This claim is deleted." in theirs and "/restore/" not in theirs
+    assert hx(logged_in(bob), f"/claims/{claim.pk}/restore/").status_code == 403
