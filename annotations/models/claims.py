@@ -175,18 +175,6 @@ def attach_claim_rows(rows: list, spans: models.QuerySet) -> None:
         by_id[span_id].claim_list.append(ClaimRow(pk, span_id, " → ".join(parts)))
 
 
-class ClaimQuerySet(models.QuerySet):
-    def live(self) -> ClaimQuerySet:
-        """Claims not deleted, on passages not deleted."""
-        return self.filter(deleted_at__isnull=True, span__deleted_at__isnull=True)
-
-    def in_article(self, article: Article) -> ClaimQuerySet:
-        return self.filter(article=article)
-
-    def by(self, user) -> ClaimQuerySet:
-        return self.filter(created_by=user)
-
-
 class Claim(models.Model):
     """One claim made in a passage. The speaker is a vocabulary actor, the article's author, or an
     unnamed source described in words (optionally belonging to an actor). Empty enumerations are
@@ -229,8 +217,6 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["span", "pk"]
