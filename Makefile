@@ -36,7 +36,7 @@ lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, claims_export.py, agreement.py need PostgreSQL)
-	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/suggestions.py bench/export.py bench/claims_export.py bench/agreement.py; do \
+	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/suggestions.py bench/claims.py bench/export.py bench/claims_export.py bench/agreement.py; do \
 		$(PY) $$b || exit 1; \
 	done
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from annotations.models import Alias, Change, Note, SavedSet, Span, Tag, Term
+from annotations.models import Alias, Change, Claim, ClaimAttribute, Note, SavedSet, Span, Tag, Term
 
 
 class AliasInline(admin.TabularInline):
@@ -44,3 +44,16 @@ class ChangeAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SavedSet)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "article", "speaker_kind", "stance", "certainty", "created_by", "deleted_at"]
+    list_filter = ["speaker_kind", "stance", "certainty", "claim_type"]
+    raw_id_fields = ["span", "article", "speaker", "speaker_group", "target"]
+    readonly_fields = ["version"]
+
+
+@admin.register(ClaimAttribute)
+class ClaimAttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "label", "value_type", "position"]

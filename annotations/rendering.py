@@ -74,6 +74,8 @@ def render_paragraphs(
     wanted = sorted(set(only)) if only is not None else range(len(bounds))
     kinds, titles = _tag_kinds_and_titles(spans)
 
+    # Passages with claims carry a claim marker on their anchor (claims: reader.css `.anchor.claimed`).
+    claimed = {span.pk for span in spans if getattr(span, "claim_list", None)}
     # Boundary events: at each offset, which passages open and which close.
     opens: dict[int, list[int]] = {}
     closes: dict[int, list[int]] = {}
@@ -103,7 +105,8 @@ def render_paragraphs(
                 )
                 position = cut
             for pk in _apply(cut, active, opens, closes):
-                parts.append(f'<a id="span-{pk}" class="anchor"></a>')
+                marker = " claimed" if pk in claimed else ""
+                parts.append(f'<a id="span-{pk}" class="anchor{marker}"></a>')
             i += 1
         if position < p_end:
             parts.append(
@@ -236,11 +239,16 @@ def render_passage_list(spans: Sequence[Span]) -> str:
             f'<span class="by">— {escape(note.author.get_username())}</span></p>'
             for note in span.note_list
         )
+        # Claims: speaker → stance → target, one line each.
+        claims = "".join(
+            f'<span class="claim">{escape(claim.summary)}</span>' for claim in getattr(span, "claim_list", ())
+        )
         items.append(
             f'<li class="passage" data-span="{span.pk}">'
             f'<a class="passage-link" href="#span-{span.pk}" data-span="{span.pk}">'
             f"“{escape(_clip(span.quote, 140))}”</a>"
             f'<span class="tags">{tags}</span>'
-            f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
+            + (f'<span class="claims">{claims}</span>' if claims else "")
+            + f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
         )
     return "".join(items)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from annotations.views import annotations_list, assignments, notes, reader, spans, suggestions, vocabulary
+from annotations.views import (
+    annotations_list,
+    assignments,
+    claims,
+    notes,
+    reader,
+    spans,
+    suggestions,
+    vocabulary,
+)
 
 app_name = "annotations"
 urlpatterns = [
@@ -30,6 +39,14 @@ urlpatterns = [
     path("notes/<int:note_id>/edit/", notes.change_note, {"action": "edit"}, name="note-edit"),
     path("notes/<int:note_id>/delete/", notes.change_note, {"action": "delete"}, name="note-delete"),
     path("terms/suggest/", reader.suggest_terms, name="term-suggest"),
+    # Claims in the reader (annotations/views/claims.py).
+    path("articles/<int:article_id>/claims/new/", claims.claim_form, name="claim-form"),
+    path("articles/<int:article_id>/claims/", claims.create_claim, name="claim-create"),
+    path("articles/<int:article_id>/claims/terms/", claims.claim_terms, name="claim-terms"),
+    path("claims/<int:claim_id>/", claims.claim_panel, name="claim-panel"),
+    path("claims/<int:claim_id>/edit/", claims.edit_claim, name="claim-edit"),
+    path("claims/<int:claim_id>/delete/", claims.delete_claim, name="claim-delete"),
+    path("claims/<int:claim_id>/restore/", claims.restore_claim, name="claim-restore"),
     # Vocabulary (annotations/views/vocabulary.py).
     path("vocabulary/", vocabulary.vocabulary, name="vocabulary"),
     path("vocabulary/new/", vocabulary.term_create, name="term-create"),
@@ -46,6 +63,7 @@ urlpatterns = [
     ),
     path("vocabulary/terms/<slug:slug>/merge/", vocabulary.term_merge, name="term-merge"),
     path("vocabulary/terms/<slug:slug>/retire/", vocabulary.term_retire, name="term-retire"),
+    path("vocabulary/terms/<slug:slug>/accept/", vocabulary.term_accept, name="term-accept"),
     # Annotations screen and export (annotations/views/annotations_list.py).
     path("annotations/", annotations_list.annotation_list, name="annotation-list"),
     path("annotations/export/", annotations_list.export, name="export"),

@@ -5,6 +5,7 @@ alice and bob are analysts; charlie leads the team (member of the `leads` group)
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -89,6 +90,15 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def load_demo(stdout=None) -> None:
+    """Load the demo as `make run` does: with DEBUG on (load_demo refuses to run in production)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=stdout or io.StringIO())
 
 
 def shared_path(*parts: str) -> Path:

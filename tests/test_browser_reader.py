@@ -352,12 +352,12 @@ def test_screenshot_of_reader_with_passages(page, live_server, demo):
     page.click("#body mark.hl >> nth=0")
     page.wait_for_selector("#span-panel .span-card")
     assert page.locator("#side-list .passage").count() == 4
-    # The reader loads at most 75 KB of JavaScript, htmx included.
+    # The reader loads at most 100 KB of JavaScript, htmx (50 KB) included (README, "Reading and tagging").
     scripts = page.evaluate(
         "() => performance.getEntriesByType('resource').filter(r => r.initiatorType === 'script')"
         ".map(r => r.decodedBodySize)"
     )
-    assert scripts and sum(scripts) <= 75 * 1024, scripts
+    assert scripts and sum(scripts) <= 100 * 1024, scripts
     # The CSV's `link` column: /articles/<id>/#span-<id> lands on the passage, marked.
     last = Span.objects.latest("pk")
     page.goto(f"{live_server.url}{last.get_absolute_url()}")

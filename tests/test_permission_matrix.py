@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -31,7 +32,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from annotations.models import Note, SavedSet, Span, Tag, Term
+from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.models.assignments import AssignedArticle, Assignment
 from corpus.models import Article
 from tests.conftest import PASSWORD
@@ -53,6 +54,7 @@ class World:
     alias: Any  # added by alice to the shared term
     survivor: Term
     saved_set: SavedSet
+    claim: Claim  # alice's, on her passage
     assignment: Assignment  # made by alice's lead-to-be; alice codes the article
     task: AssignedArticle
 
@@ -82,6 +84,7 @@ def build_world(alice: User) -> World:
         alias=shared.add_alias("Persia", by=alice),
         survivor=survivor,
         saved_set=SavedSet.objects.create(name="Iran", owner=alice, query="q=Iran"),
+        claim=Claim.create_on(span, {"speaker_kind": "author"}, by=alice),
         assignment=assignment,
         task=task,
     )
@@ -93,6 +96,7 @@ class Row:
     post: str
     args: Callable[[World], dict] = field(default=lambda w: {})
     data: Callable[[World], dict] = field(default=lambda w: {})
+    query: Callable[[World], dict] = field(default=lambda w: {})  # the query string of the URL
     htmx: bool = False  # send HX-Request, as the page's own requests do
 
 
@@ -251,6 +255,36 @@ PERMISSIONS: dict[str, Row] = {
     "annotations:delete-set": Row(
         get=POST_ONLY, post="login 302 403 302 302", args=lambda w: {"set_id": w.saved_set.pk}
     ),
+    # Claims in the reader (annotations/views/claims.py)
+    "annotations:claim-form": Row(
+        get=EVERYONE, post=GET_ONLY, args=article, query=lambda w: {"span": w.span.pk}
+    ),
+    "annotations:claim-create": Row(
+        get=POST_ONLY,
+        post=EVERYONE,
+        args=article,
+        data=lambda w: {"span": w.span.pk, "speaker_kind": "author"},
+    ),
+    "annotations:claim-terms": Row(get=EVERYONE, post=GET_ONLY, args=article),
+    "annotations:claim-panel": Row(get=EVERYONE, post=GET_ONLY, args=lambda w: {"claim_id": w.claim.pk}),
+    "annotations:claim-edit": Row(
+        get=POST_ONLY,
+        post=OWNER_OR_LEAD,
+        args=lambda w: {"claim_id": w.claim.pk},
+        data=lambda w: {"stance": "opposed", "version": w.claim.version},
+    ),
+    "annotations:claim-delete": Row(
+        get=POST_ONLY,
+        post=OWNER_OR_LEAD,
+        args=lambda w: {"claim_id": w.claim.pk},
+        data=lambda w: {"version": w.claim.version},
+    ),
+    "annotations:claim-restore": Row(
+        get=POST_ONLY, post="login 409 403 409 409", args=lambda w: {"claim_id": w.claim.pk}
+    ),
+    "annotations:term-accept": Row(
+        get=POST_ONLY, post="login 403 403 302 302", args=lambda w: {"slug": w.own_term.slug}
+    ),
     # Team coding (annotations/views/assignments.py, analysis/views.py)
     "annotations:assign": Row(
         get=CURATORS,
@@ -340,6 +374,8 @@ def test_each_role_gets_the_status_its_row_says(name, alice, bob, charlie, db):
         clients[role] = Client()
         clients[role].force_login(user)
     url = reverse(name, kwargs=row.args(world))
+    if row.query(world):
+        url += "?" + urlencode(row.query(world))
     headers = {"HX-Request": "true"} if row.htmx else {}
     wrong = []
     for method, statuses in (("GET", row.get), ("POST", row.post)):

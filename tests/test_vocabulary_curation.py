@@ -43,14 +43,16 @@ def write(tmp_path: Path, document: dict, name: str = "vocabulary.json") -> Path
     return path
 
 
-def updated_seed(tmp_path: Path) -> Path:
-    """The seed as issue 8 updates it: bare event codes, the commentary moved to cameo_code_note."""
+def old_seed(tmp_path: Path) -> Path:
+    """The seed as it was before issue 8: the commentary inside the event codes ("190 (proposal; …)")."""
     document = json.loads(SEED.read_text(encoding="utf-8"))
     for event in document["event_types"]:
-        code = event.get("cameo_code") or ""
-        if " (" in code:
-            event["cameo_code"], note = code.split(" (", 1)
-            event["cameo_code_note"] = note.rstrip(")")
+        status = event.pop("cameo_code_status", "")
+        commentary = "; ".join(
+            filter(None, [status if status == "proposal" else "", event.pop("cameo_code_note", "")])
+        )
+        if event.get("cameo_code") and commentary:
+            event["cameo_code"] = f"{event['cameo_code']} ({commentary})"
     return write(tmp_path, document, "seed_vocabulary.json")
 
 
@@ -112,15 +114,17 @@ def test_the_operator_command_keeps_the_team_work_too(db, charlie):
 
 
 def test_an_updated_seed_updates_the_codes_the_team_never_touched(db, charlie, tmp_path):
-    load_vocabulary(SEED)
+    load_vocabulary(old_seed(tmp_path))
     assert term("missile-strike").code.startswith("190 (proposal;")
     term("air-drone-strike").edit({"label": "Drone or air strike"}, by=charlie)
 
-    report = load_vocabulary(updated_seed(tmp_path))
+    report = load_vocabulary(SEED)
 
     assert report.ok, report.errors
     assert term("missile-strike").code == "190"
-    assert term("missile-strike").mappings["cameo_code_note"].startswith("proposal; CAMEO has no missile")
+    mappings = term("missile-strike").mappings
+    assert mappings["cameo_code_status"] == "proposal"
+    assert mappings["cameo_code_note"].startswith("CAMEO has no missile")
     drone = term("air-drone-strike")
     assert drone.code == "195"  # untouched field: follows the file
     assert drone.label == "Drone or air strike"  # the team's field: kept
@@ -249,13 +253,13 @@ def test_import_annotations_does_not_spin_on_a_loop_an_old_database_holds(db):
 
 
 def test_the_migration_rebuilds_the_base_from_the_history(db, charlie, tmp_path):
-    load_vocabulary(SEED)
+    load_vocabulary(old_seed(tmp_path))
     curate(charlie)
     Term.objects.update(loaded_values={})  # as before migration 0005
     migration = importlib.import_module("annotations.migrations.0005_term_loaded_values")
     migration.rebuild(apps, None)
 
-    report = load_vocabulary(updated_seed(tmp_path))
+    report = load_vocabulary(SEED)
 
     assert report.ok, report.errors
     assert_as_the_team_left_it()

@@ -1,26 +1,33 @@
 """The shared vocabulary (Term, Alias) and the annotations made with it (Span, Tag, Note).
 
 Every change to these is recorded as a Change: who, when, before, after. One module per part:
-vocabulary (Term, Alias), passages (Span, Tag), claims (Claim and its enumerations), notes (Note),
+vocabulary (Term, Alias), passages (Span, Tag), claims (Claim and its enumerations; claim_values
+checks what a claim may hold; claim_attributes holds the fields' definitions), notes (Note),
 changes (Change), sets (SavedSet), assignments (Assignment, AssignedArticle), visibility (who sees
-whose work under independent coding), adjudication (Decision).
+whose work under independent coding), adjudication (Decision), suggestions (rejections, the
+vocabulary's version).
 """
 
 from annotations.models.adjudication import Decision
 from annotations.models.assignments import AssignedArticle, Assignment, Status
 from annotations.models.base import PREFIX_LENGTH, Refused
 from annotations.models.changes import Change
+from annotations.models.claim_attributes import ClaimAttribute
 from annotations.models.claims import (
+    CLAIM_ENUMERATIONS,
+    CLAIM_FIELDS,
     AttributionType,
     Certainty,
     Claim,
     ClaimQuerySet,
+    ClaimRow,
     ClaimType,
     EventModality,
     EvidenceCited,
     SpeakerKind,
     SpeakerRole,
     Stance,
+    author_voice,
 )
 from annotations.models.notes import Note, NoteQuerySet
 from annotations.models.passages import NoteRow, Span, SpanQuerySet, SpanRow, Tag, TagRow
@@ -29,6 +36,8 @@ from annotations.models.suggestions import SuggestionRejection, VocabularyVersio
 from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
 
 __all__ = [
+    "CLAIM_ENUMERATIONS",
+    "CLAIM_FIELDS",
     "NO_MATCH",
     "PREFIX_LENGTH",
     "Alias",
@@ -39,6 +48,8 @@ __all__ = [
     "Change",
     "Claim",
     "ClaimQuerySet",
+    "ClaimAttribute",
+    "ClaimRow",
     "ClaimType",
     "Decision",
     "EventModality",
@@ -62,4 +73,5 @@ __all__ = [
     "TermQuerySet",
     "VocabularyVersion",
     "vocabulary_change",
+    "author_voice",
 ]

@@ -39,13 +39,16 @@ class TagRow:
 class SpanRow:
     """A passage as the reader's body and side list show it (SpanQuerySet.for_reader)."""
 
-    __slots__ = ("pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list")
+    __slots__ = (
+        "pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list", "claim_list"
+    )  # fmt: skip
 
     def __init__(self, pk: int, start: int, end: int, quote: str, created_by_id: int) -> None:
         self.pk, self.start, self.end, self.quote, self.created_by_id = pk, start, end, quote, created_by_id
         self.created_by = None
         self.tag_list: list[TagRow] = []
         self.note_list: list[NoteRow] = []
+        self.claim_list: list = []  # ClaimRow (claims.py), attached by for_reader
 
 
 class NoteRow:
@@ -130,6 +133,9 @@ class SpanQuerySet(models.QuerySet):
         for span_id, text, author_id in notes:
             if span_id in by_id:
                 by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
+        from annotations.models.claims import attach_claim_rows  # claims imports this module
+
+        attach_claim_rows(spans, self)
         return spans
 
     def _attach_tags(self, spans: list) -> None:
@@ -269,8 +275,8 @@ class Span(models.Model):
             raise Refused(f"This passage is {owner}’s: only {owner} or a lead can change it.", status=403)
 
     def last_change(self) -> Change | None:
-        """The latest change to the passage or its tags (notes do not move its version)."""
-        return self.changes.exclude(object_type="note").select_related("actor").first()
+        """The latest change to the passage or its tags (notes and claims do not move its version)."""
+        return self.changes.exclude(object_type__in=("note", "claim")).select_related("actor").first()
 
     def _claim(self, version: int | str | None, by) -> None:
         """Check permission and take the next version, or refuse if someone changed it meanwhile.

@@ -509,6 +509,9 @@ class Term(models.Model):
                         span_id=tag.span_id,
                         term_id=survivor.pk,
                     )
+            # --- claims: speakers, the actors unnamed sources belong to, and targets move too. ---
+            claims_moved = self._move_claims_to(survivor, by=by)
+            # --- end claims ---
             names = []
             for alias in self.aliases.order_by("pk"):
                 if survivor.aliases.filter(key=alias.key).exists():
@@ -538,6 +541,7 @@ class Term(models.Model):
             details = {
                 "tags_moved": moved,
                 "tags_dropped": dropped,
+                "claims_moved": claims_moved,
                 "aliases_moved": names,
                 "children": children,
             }
@@ -557,6 +561,59 @@ class Term(models.Model):
                 f"Merged {self.label} into {survivor.label}",
                 after={"merged_from": self.slug, **details},
                 term_id=survivor.pk,
+            )
+
+    def _move_claims_to(self, survivor: Term, *, by) -> int:
+        """Point every claim that names this term (as speaker, speaker's group or target) at the
+        survivor, one history entry per claim. Claims keep their version: the merge is the lead's
+        change to the vocabulary, not to the coding. Returns how many claims moved."""
+        from annotations.history import record
+        from annotations.models.claims import Claim  # claims imports this module
+
+        fields = ("speaker", "speaker_group", "target")
+        claims = Claim.objects.filter(
+            Q(speaker=self) | Q(speaker_group=self) | Q(target=self)
+        ).select_related("span")
+        moved = 0
+        for claim in claims.order_by("pk"):
+            named = [name for name in fields if getattr(claim, f"{name}_id") == self.pk]
+            Claim.objects.filter(pk=claim.pk).update(**{name: survivor for name in named})
+            moved += 1
+            record(
+                by,
+                Change.Action.UPDATE,
+                claim,
+                f"Claim {', '.join(named)} {self.label} became {survivor.label} (merge)",
+                before={name: self.slug for name in named},
+                after={name: survivor.slug for name in named},
+                article_id=claim.article_id,
+                span_id=claim.span_id,
+                term_id=survivor.pk,
+            )
+        return moved
+
+    def accept(self, *, by) -> None:
+        """A lead takes a proposed term into the vocabulary as it is (or after editing it)."""
+        from annotations.history import record
+
+        require_curator(by, f"Accepting {self.label}")
+        if not self.proposed:
+            raise ValidationError(f"{self.label} is not a proposed term.", code="not_proposed")
+        if self.is_retired:
+            raise ValidationError(
+                f"{self.label} is retired; bring it back before accepting it.", code="retired"
+            )
+        with transaction.atomic():
+            self.proposed = False
+            self.save(update_fields=["proposed", "updated_at"])
+            record(
+                by,
+                Change.Action.UPDATE,
+                self,
+                f"Accepted {self.label} into the vocabulary",
+                before={"proposed": True},
+                after={"proposed": False},
+                term_id=self.pk,
             )
 
     def retire(self, *, by) -> None:

@@ -205,6 +205,20 @@ def term_retire(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(term)
 
 
+@require_POST
+def term_accept(request: HttpRequest, slug: str) -> HttpResponse:
+    """A lead accepts a proposed term into the vocabulary; back to the list it was accepted from."""
+    term = get_term(slug)
+    require_curator(request.user, f"Accepting {term.label}")
+    try:
+        term.accept(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Accepted {term.label}.")
+    return redirect("annotations:vocabulary" if request.POST.get("next") == "vocabulary" else term)
+
+
 def vocabulary_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "json")
     if fmt not in {"json", "csv"}:

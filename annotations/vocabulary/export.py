@@ -7,6 +7,7 @@ from typing import Any
 
 from annotations.export.csvcells import csv_record, neutralise
 from annotations.models import Term
+from annotations.vocabulary.claim_attributes import export_claim_attributes
 from annotations.vocabulary.entries import ALIAS_SEPARATOR, CSV_COLUMNS, SPELLINGS
 
 # Export order of keys, the seed's own; keys not listed follow in alphabetical order.
@@ -31,6 +32,8 @@ EVENT_ORDER = [
     "quad",
     "plover",
     "cameo_code",
+    "cameo_code_status",
+    "cameo_code_note",
     "acled",
     "definition",
     "notes",
@@ -89,6 +92,9 @@ def export_json() -> str:
         "actors": [term_as_json(term) for term in terms if term.kind == Term.Kind.ACTOR],
         "event_types": [term_as_json(term) for term in terms if term.kind == Term.Kind.EVENT],
     }
+    claim_attributes = export_claim_attributes()
+    if claim_attributes is not None:
+        document["claim_attributes"] = claim_attributes
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from annotations.folding import fold
 from annotations.models import Alias, Change, Term
 from annotations.permissions import OPERATOR
+from annotations.vocabulary.claim_attributes import load_claim_attributes
 from annotations.vocabulary.curation import NAMES, Plan, file_values, operator_plan, refusal, team_plan
 from annotations.vocabulary.entries import Entry, VocabularyFileError
 from annotations.vocabulary.reading import parse_csv, parse_json
@@ -56,6 +57,8 @@ def load_vocabulary_bytes(data: bytes, *, filename: str, user=None) -> Vocabular
         return report
     with transaction.atomic():
         _Loader(entries, report, user, filename).run()
+        if report.claim_attributes is not None:
+            load_claim_attributes(report.claim_attributes, report)
     return report
 
 

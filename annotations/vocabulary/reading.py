@@ -13,6 +13,7 @@ from typing import Any
 
 from annotations.export.csvcells import unneutralise
 from annotations.models import Term
+from annotations.vocabulary.claim_attributes import read_claim_attributes
 from annotations.vocabulary.entries import CSV_COLUMNS, Entry, VocabularyFileError
 from annotations.vocabulary.report import VocabularyReport
 
@@ -61,8 +62,8 @@ def parse_json(text: str, report: VocabularyReport) -> list[Entry]:
     related = document.get("related_entities") or []
     if related:
         report.skipped.append(f"skipped {len(related)} related entities (not actors or events)")
-    if document.get("claim_attributes"):
-        report.skipped.append("skipped claim_attributes (not terms)")
+    # The claim fields' definitions are loaded after the terms (claim_attributes.py).
+    report.claim_attributes = read_claim_attributes(document, report)
     return [entry for entry in entries if entry is not None]
 
 

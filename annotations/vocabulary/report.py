@@ -19,6 +19,12 @@ class VocabularyReport:
     # unless something else of the term changed).
     kept: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # The claim fields' definitions (claim_attributes.py): read from the file, then loaded.
+    claim_attributes: list[dict] | None = None
+    claim_fields: int = 0
+    claim_fields_left_out: list[str] = field(default_factory=list)
+    # Differences between the file and the code that change nothing but deserve a look.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -32,6 +38,10 @@ class VocabularyReport:
             + f"; aliases added {self.aliases_added}; "
             f"shared names {len(self.shared_names)}"
         )
+        if self.claim_fields:
+            text += f"; claim fields {self.claim_fields}"
+            if self.claim_fields_left_out:
+                text += f" ({', '.join(self.claim_fields_left_out)} not coded)"
         if self.skipped:
             text += "; " + "; ".join(self.skipped)
         if self.errors:
@@ -43,4 +53,5 @@ class VocabularyReport:
         and the import screen."""
         lines = [f"shared name: {name} → {', '.join(labels)}" for name, labels in self.shared_names.items()]
         lines += [f"unchanged: {kept}" for kept in self.kept]
+        lines += [f"note: {warning}" for warning in self.warnings]
         return lines + [f"refused: {error}" for error in self.errors]

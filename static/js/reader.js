@@ -367,7 +367,8 @@
     const ready = list.dataset.q === input.value ? Promise.resolve() : suggest(input);
     ready.then(() => {
       const option = list.querySelector('.suggestion[aria-selected="true"]') || list.querySelector(".suggestion");
-      if (option) submitWith(form, option.dataset.term);
+      if (option && option.hasAttribute("data-new-actor")) option.click(); // claims.js proposes it first
+      else if (option) submitWith(form, option.dataset.term);
       else showError(form, "<p class=\"error\" role=\"alert\">No term matches “" + escapeHtml(input.value) + "”.</p>");
     });
   }
@@ -593,6 +594,10 @@
       clickInPanel("[data-action=undo]");
     }
   });
+
+  /* ---------- what static/js/claims.js uses ---------- */
+
+  window.MarginaliaReader = { selectionInBody, place, hide, showPending, focusedSpan: () => focusedId };
 
   /* ---------- links to a passage: /articles/<id>/#span-<id> ---------- */
 
