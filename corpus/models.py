@@ -71,6 +71,16 @@ class ArticleQuerySet(models.QuerySet):
             passage_count=models.Count("spans", filter=models.Q(spans__deleted_at__isnull=True))
         )
 
+    def analysing(self) -> ArticleQuerySet:
+        """Stored but not yet through the background analysis (sentences, suggestions warm-up)."""
+        return self.filter(analysed_at__isnull=True)
+
+    def analyse(self, batch_size: int = 64) -> int:
+        """Analyse those of these articles still analysing; see corpus.analysis."""
+        from corpus.analysis import analyse_articles
+
+        return analyse_articles(self, batch_size=batch_size)
+
     def by_date(self, oldest_first: bool = False) -> ArticleQuerySet:
         """Newest (or oldest) first; undated articles last either way."""
         published = models.F("published")
@@ -97,13 +107,23 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # None while the article waits for its background analysis (it is listed and readable already).
+    analysed_at = models.DateTimeField(null=True, blank=True, editable=False)
     original_filename = models.CharField(max_length=500, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "title"]
-        indexes = [models.Index(fields=["published"]), models.Index(fields=["source", "published"])]
+        indexes = [
+            models.Index(fields=["published"]),
+            models.Index(fields=["source", "published"]),
+            models.Index(
+                fields=["imported_at"],
+                condition=models.Q(analysed_at__isnull=True),
+                name="corpus_article_analysing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -114,6 +134,10 @@ class Article(models.Model):
     @staticmethod
     def hash_body(body: str) -> str:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+    @property
+    def analysing(self) -> bool:
+        return self.analysed_at is None
 
     @property
     def author_list(self) -> list[str]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
     path("", include("corpus.urls")),
+    path("", include("jobs.urls")),
 ]

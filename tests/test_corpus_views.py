@@ -225,8 +225,9 @@ def test_upload_of_several_files_shows_a_result_per_file(alice_client, alice):
         SimpleUploadedFile("notes.docx", b"PK\x03\x04"),
         SimpleUploadedFile("rows.jsonl", b'{"title": "Row", "text": "Text of the row."}\n{bad\n'),
     ]
-    response = alice_client.post(IMPORT, {"files": files})
+    response = alice_client.post(IMPORT, {"files": files}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/jobs/")
     html = response.content.decode()
     assert "Result: imported 2, duplicates 0, refused 3" in html
     good = Article.objects.get(title="Good title")
@@ -253,7 +254,9 @@ def test_uploading_the_same_file_again_links_the_existing_article(alice_client):
     content = b"Title\n\nA paragraph about the strike near Baghdad airport."
     alice_client.post(IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]})
     article = Article.objects.get()
-    html = alice_client.post(IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]}).content.decode()
+    html = alice_client.post(
+        IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]}, follow=True
+    ).content.decode()
     assert f"skipped: duplicate of article {article.pk}" in html
     assert f'<a href="{article.get_absolute_url()}">Open article {article.pk}</a>' in html
 
@@ -315,6 +318,6 @@ def test_pasted_text_that_is_a_duplicate_is_reported(alice_client):
 
 def test_a_manifest_alone_imports_nothing_and_says_why(alice_client):
     manifest = SimpleUploadedFile("manifest.csv", b"file,title\na.txt,A\n")
-    html = alice_client.post(IMPORT, {"files": [manifest]}).content.decode()
+    html = alice_client.post(IMPORT, {"files": [manifest]}, follow=True).content.decode()
     assert "Result: imported 0, duplicates 0, refused 0" in html
     assert "a manifest.csv alone only describes other files" in html
