@@ -8,6 +8,7 @@ import hashlib
 from django.conf import settings
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Source(models.Model):
@@ -108,7 +109,9 @@ class Article(models.Model):
     )
     imported_at = models.DateTimeField(auto_now_add=True)
     # None while the article waits for its background analysis (it is listed and readable already).
-    analysed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Only the importer stores articles unanalysed; one made any other way counts as analysed (its
+    # sentences, if missing, are computed when first needed: ensure_sentence_starts).
+    analysed_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False)
     original_filename = models.CharField(max_length=500, blank=True)
 
     objects = ArticleQuerySet.as_manager()

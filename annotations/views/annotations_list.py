@@ -121,6 +121,13 @@ def export(request: HttpRequest) -> HttpResponse:
     collection_url = base_url + (
         f"{screen_url}?{filter_form.query_string()}" if filter_form.query_string() else screen_url
     )
+    # A large set is written by a worker; the answer is the job's page (annotations/export_jobs.py).
+    from annotations.export_jobs import export_in_background
+
+    if job := export_in_background(
+        request, fmt, filter_form, set_name=set_name, bom=bom, collection_id=collection_url
+    ):
+        return redirect(job)
     response = StreamingHttpResponse(
         stream(
             fmt,

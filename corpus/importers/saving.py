@@ -192,7 +192,7 @@ class Importer:
         fields = dict(item.fields)
         source_name = fields.pop("source")
         source = self._source(source_name, fields["url"]) if source_name else None
-        return Article(**fields, source=source, sha256=item.sha256, imported_by=self.user)
+        return Article(**fields, source=source, sha256=item.sha256, imported_by=self.user, analysed_at=None)
 
     def _source(self, name: str, url: str) -> Source:
         """The source of that name (any letter case), created on first sight."""

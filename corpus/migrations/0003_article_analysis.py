@@ -4,13 +4,13 @@ Articles imported before this migration were analysed during their import: they 
 as of their import time.
 """
 
-from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
 def mark_existing_analysed(apps, schema_editor):
     Article = apps.get_model("corpus", "Article")
-    Article.objects.filter(analysed_at__isnull=True).update(analysed_at=models.F("imported_at"))
+    Article.objects.update(analysed_at=models.F("imported_at"))
 
 
 
@@ -18,14 +18,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('corpus', '0002_article_search_index'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
             model_name='article',
             name='analysed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
+            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, null=True),
         ),
         migrations.RunPython(mark_existing_analysed, migrations.RunPython.noop),
         migrations.AddIndex(
