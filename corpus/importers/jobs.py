@@ -9,7 +9,6 @@ articles, and the job, resumed, starts again at that file. Nothing is imported t
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -30,7 +29,7 @@ TASK_PATH = "corpus.tasks.run_import_job"
 def start_import_job(files: list[UploadedFile], user, results: list[FileResult] = ()) -> Job:
     """Keep the uploads with a new job and queue it. A file refused on sight (type, size) and a bad
     manifest are in the report from the start; `results` are lines to show first (pasted text)."""
-    report = [asdict(result) for result in results]
+    report = [result.as_dict() for result in results]
     manifest: dict[str, dict[str, str]] = {}
     count = sum(1 for upload in files if _basename(upload.name) != MANIFEST_NAME)
     title = f"Import of {count} file{'s' if count != 1 else ''}"
@@ -47,7 +46,7 @@ def start_import_job(files: list[UploadedFile], user, results: list[FileResult] 
                     manifest = _parse_manifest(_decode(data)[0])
                     continue
             except Refusal as refusal:
-                report.append(asdict(FileResult(name, "refused", str(refusal))))
+                report.append(FileResult(name, "refused", str(refusal)).as_dict())
                 continue
             # One at a time: up to 100 files of 5 MB are never all in memory.
             JobUpload.objects.create(job=job, position=position, name=name, data=data)
@@ -84,7 +83,7 @@ def run_import_job(job_id: int) -> str:
                 if not JobUpload.objects.filter(pk=upload.pk, done=False).update(done=True):
                     continue
                 results = importer.store(prepared)
-                job.record([asdict(result) for result in results])
+                job.record([result.as_dict() for result in results])
     except Exception as exc:
         logger.exception("import job %s failed", job.pk)
         job.fail(f"{type(exc).__name__}: {exc}")
