@@ -222,8 +222,6 @@ def upload_and_analysis() -> tuple[list[float], list[float], float]:
             time.sleep(random.random() * float(WORKER_INTERVAL))  # any moment of the worker's poll
             started = time.perf_counter()
             response = client.post("/import/", {"files": [upload]})
-            if os.environ.get("BENCH_DEBUG"):
-                print("post", time.perf_counter() - started)
             if response.status_code != 302:
                 raise SystemExit(f"upload answered {response.status_code}")
             client.get(response["Location"])  # the job page, as the browser follows the redirect
@@ -232,18 +230,6 @@ def upload_and_analysis() -> tuple[list[float], list[float], float]:
                 if time.perf_counter() - started > 60:
                     raise SystemExit("the articles were never listed")
             listed.append(time.perf_counter() - started)
-            if os.environ.get("BENCH_DEBUG"):
-                from jobs.models import Job
-
-                job = Job.objects.latest("pk")
-                print(
-                    "listed",
-                    listed[-1],
-                    "queued->started",
-                    (job.started_at - job.created_at).total_seconds(),
-                    "listed after start",
-                    listed[-1] - (job.started_at - job.created_at).total_seconds(),
-                )
             finished = DBTaskResult.objects.filter(
                 task_path="corpus.tasks.analyse", finished_at__isnull=False
             )
@@ -318,8 +304,8 @@ def pages_and_tasks() -> None:
         f"raw {alone_raw:.2f} s, medians of 3 alternating)"
     )
     print(
-        f"import_articles: the worker's whole background step at {raw / statistics.median(analysed):.2f}x the "
-        f"rate of raw spaCy (analysis and the suggestions warm-up on the demo vocabulary, "
+        f"import_articles: the worker's whole background step at {raw / statistics.median(analysed):.2f}x "
+        f"the rate of raw spaCy (analysis and the suggestions warm-up on the demo vocabulary, "
         f"{statistics.median(analysed):.2f} s for 1,000 articles; raw {raw:.2f} s)"
     )
 
