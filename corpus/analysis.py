@@ -1,12 +1,12 @@
-"""The second step of an import: sentence analysis in the background, then the article_analysed
-signal (annotations warms the reader's suggestions on it).
+"""The second step of an import: sentence analysis and search indexing in the background, then the
+article_analysed signal (annotations warms the reader's suggestions on it).
 
 An article is stored and listed first (corpus.importers), marked "analysing" (analysed_at is None)
 until this has run. Each batch commits on its own, so a worker killed in the middle loses at most
 one batch, and running the analysis again only does what is left.
 
-Search needs nothing here: on PostgreSQL the full-text GIN index is kept by the database as rows are
-inserted (corpus.search); on SQLite the search reads the text itself.
+On PostgreSQL the batch's full-text vectors are stored in the same transaction (corpus.search); on
+SQLite the search reads the text itself.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from corpus import nlp
 from corpus.models import Article
+from corpus.search import index_articles
 from corpus.signals import article_analysed
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,9 @@ def analyse_articles(articles: QuerySet[Article] | Iterable[int], batch_size: in
             batch, nlp.analyse([a.body for a in batch], batch_size=batch_size), strict=True
         ):
             article.word_count, article.sentence_starts, article.analysed_at = words, starts, now
-        _save_analyses(batch, using=pending.db)
+        with transaction.atomic(using=pending.db):
+            _save_analyses(batch, using=pending.db)
+            index_articles([article.pk for article in batch], using=pending.db)
         for article in batch:
             # A failing receiver (the suggestions warm-up) must not undo or stop the analysis.
             for receiver, outcome in article_analysed.send_robust(sender=Article, article=article):
@@ -64,5 +67,5 @@ def _save_analyses(batch: list[Article], using: str) -> None:
         + [article.pk]
         for article in batch
     ]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

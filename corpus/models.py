@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -39,14 +40,11 @@ class ArticleQuerySet(models.QuerySet):
         if not query:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
+            from corpus.search import matching
 
-            from corpus.search import ARTICLE_SEARCH_VECTOR
-
-            # alias(), not annotate(): the vector is only filtered on, never selected or grouped by.
-            return self.alias(search_vector=ARTICLE_SEARCH_VECTOR).filter(
-                search_vector=SearchQuery(query, config="english", search_type="websearch")
-            )
+            # alias(), not annotate(): the live vector is only filtered on, never selected or grouped by.
+            alias, condition = matching(query)
+            return self.alias(**alias).filter(condition)
         filtered = self
         for word in query.split():
             in_title_or_authors = models.Q(title__icontains=word) | models.Q(authors__icontains=word)
@@ -113,6 +111,8 @@ class Article(models.Model):
     # sentences, if missing, are computed when first needed: ensure_sentence_starts).
     analysed_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False)
     original_filename = models.CharField(max_length=500, blank=True)
+    # PostgreSQL full text, stored by the background analysis (corpus.search); always empty on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

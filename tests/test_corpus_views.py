@@ -197,13 +197,29 @@ def explain_without(query, *scans: str) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_postgresql_search_uses_the_gin_index(demo):
     # Five rows are cheaper to read in full or along another index: with those ways off, the planner
-    # can only use the GIN index if it was built on exactly the expression the query filters on.
+    # can only use the indexes if they fit the query: the stored vectors' GIN index, and the partial
+    # index of the articles whose vector the background analysis has not stored yet.
     plan = explain_without(Article.objects.search("Suchkov"), "seqscan", "indexscan")
-    assert "Bitmap Index Scan on corpus_article_search_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_search_vector_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_unindexed" in plan, plan
     # The list's own query (passage counts, date order) too.
     listing = Article.objects.search("Suchkov").with_passage_counts().by_date()
     plan = explain_without(listing, "seqscan", "indexscan")
-    assert "Bitmap Index Scan on corpus_article_search_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_search_vector_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored search vector is PostgreSQL's")
+def test_search_finds_an_article_before_and_after_its_vector_is_stored(db):
+    body = "Maxim Suchkov writes about the Valdai meeting."
+    article = Article.objects.create(
+        title="Valdai", body=body, sha256=Article.hash_body(body), analysed_at=None
+    )
+    assert article.search_vector is None
+    assert list(Article.objects.search("Suchkov")) == [article]
+    Article.objects.filter(pk=article.pk).analyse()
+    assert Article.objects.filter(pk=article.pk, search_vector__isnull=False).exists()
+    assert list(Article.objects.search("Suchkov")) == [article]
+    assert not Article.objects.search("Soleimani").exists()
 
 
 # --- the import page ------------------------------------------------------------------------------
