@@ -80,7 +80,7 @@ def run_export_job(job_id: int) -> str:
         )
         return "filter no longer valid"
     name = f"exports/{job.pk}/{params['filename']}"
-    path = Path(job_files().path(name))
+    path = Path(job_files.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     chunks = stream(

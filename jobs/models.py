@@ -12,6 +12,7 @@ job's progress, so a re-run starts after the last unit that committed and repeat
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -25,9 +26,20 @@ from django.utils.module_loading import import_string
 WAITING_LONG = dt.timedelta(seconds=10)
 
 
-def job_files() -> FileSystemStorage:
-    """Where finished exports wait for their download (MARGINALIA_JOB_FILES)."""
-    return FileSystemStorage(location=settings.MARGINALIA_JOB_FILES)
+class JobFileStorage(FileSystemStorage):
+    """Where finished exports wait for their download: MARGINALIA_JOB_FILES, read when used (not when
+    the model is defined), like MEDIA_ROOT for the default storage."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.MARGINALIA_JOB_FILES)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+job_files = JobFileStorage()
 
 
 class JobQuerySet(models.QuerySet):
