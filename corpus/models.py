@@ -87,6 +87,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by(order, "title", "pk")
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector serves the database's full-text search only: never worth reading into Python.
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
@@ -114,7 +120,7 @@ class Article(models.Model):
     # PostgreSQL full text, stored by the background analysis (corpus.search); always empty on SQLite.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published", "title"]

@@ -120,7 +120,11 @@ class Job(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        return Job.objects.filter(pk=self.pk).stale().exists()
+        """Running, and no news from its worker for MARGINALIA_JOB_STALE_SECONDS (as stale())."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        silence = timezone.now() - self.heartbeat_at
+        return silence > dt.timedelta(seconds=settings.MARGINALIA_JOB_STALE_SECONDS)
 
     @property
     def resumable(self) -> bool:
