@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy
 import spacy
 from django.conf import settings
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 
@@ -37,8 +37,9 @@ def paragraph_boundaries(doc):  # type: ignore[no-untyped-def]
     return doc
 
 
-# ORTH ids of the sentencizer's sentence-final characters, per vocabulary (ids are string hashes).
-_final_ids: dict[int, numpy.ndarray] = {}
+_SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
+# The lexeme flag "is a sentence-final character", per vocabulary: computed once per word type.
+_final_flags: dict[int, int] = {}
 
 
 @Language.component("sentences")
@@ -52,14 +53,11 @@ def sentences(doc):  # type: ignore[no-untyped-def]
     object for each; this is a few array operations. tests/test_nlp.py compares the two."""
     if not len(doc):
         return doc
-    finals = _final_ids.get(id(doc.vocab))
-    if finals is None:
-        finals = numpy.array(
-            [doc.vocab.strings.add(c) for c in Sentencizer.default_punct_chars], dtype="uint64"
-        )
-        _final_ids[id(doc.vocab)] = finals
-    columns = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
-    final = numpy.isin(columns[:, 0], finals)
+    flag = _final_flags.get(id(doc.vocab))
+    if flag is None:
+        flag = _final_flags[id(doc.vocab)] = doc.vocab.add_flag(_SENTENCE_FINAL.__contains__)
+    columns = doc.to_array([flag, IS_PUNCT, IS_SPACE])
+    final = columns[:, 0] != 0
     words = numpy.flatnonzero((columns[:, 1] == 0) & ~final)
     finals_before = numpy.concatenate(([0], numpy.cumsum(final)))  # [i]: finals among tokens before i
     after_previous_word = numpy.concatenate(([0], words[:-1] + 1))
