@@ -21,9 +21,13 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP) ## Set up everything (venv, install, migrate, demo data) and serve on http://127.0.0.1:8000
+run: $(STAMP) ## Set up everything (venv, install, migrate, demo data), serve on http://127.0.0.1:8000 with a background worker
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py resume_jobs --verbosity 0
+	@# The worker runs imports and large exports; it stops with the server (Ctrl-C stops both).
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload --interval 0.1 --verbosity 0 & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Lint and run the whole test suite (browser tests need /usr/bin/chromium)

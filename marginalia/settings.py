@@ -219,6 +219,19 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# --- Background jobs (imports of uploads, large exports, article analysis) -------------------------
+# django-tasks (Django 6's django.tasks API) with its database queue: SQLite or PostgreSQL, nothing else
+# to run but `manage.py db_worker` (make run starts it). Several workers on several hosts share the
+# queue through PostgreSQL; a team on Celery or RQ swaps the BACKEND here, not the code.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Finished exports wait here for their download (a folder every web process can read).
+MARGINALIA_JOB_FILES = Path(os.environ.get("MARGINALIA_JOB_FILES", BASE_DIR / "job-files"))
+# A running job whose worker sent no news for this long was killed: `resume_jobs` and its page resume it.
+MARGINALIA_JOB_STALE_SECONDS = int(os.environ.get("MARGINALIA_JOB_STALE_SECONDS", 60))
+# Exports of more passages than this are written by a worker, then downloaded from the job's page.
+MARGINALIA_EXPORT_JOB_PASSAGES = int(os.environ.get("MARGINALIA_EXPORT_JOB_PASSAGES", 50_000))
+# --- end of background jobs -------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

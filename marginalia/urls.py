@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("analysis.urls")),
     path("", include("corpus.urls")),
+    path("", include("jobs.urls")),
 ]

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.models.assignments import AssignedArticle, Assignment
 from corpus.models import Article
+from jobs.models import Job
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "analyst", "other", "lead", "staff")
@@ -55,6 +56,7 @@ class World:
     survivor: Term
     saved_set: SavedSet
     claim: Claim  # alice's, on her passage
+    job: Job  # alice's import job, finished
     assignment: Assignment  # made by alice's lead-to-be; alice codes the article
     task: AssignedArticle
 
@@ -85,6 +87,9 @@ def build_world(alice: User) -> World:
         survivor=survivor,
         saved_set=SavedSet.objects.create(name="Iran", owner=alice, query="q=Iran"),
         claim=Claim.create_on(span, {"speaker_kind": "author"}, by=alice),
+        job=Job.objects.create(
+            owner=alice, kind=Job.Kind.IMPORT, title="Import", task_path="corpus.tasks.run_import_job"
+        ),
         assignment=assignment,
         task=task,
     )
@@ -285,6 +290,10 @@ PERMISSIONS: dict[str, Row] = {
     "annotations:term-accept": Row(
         get=POST_ONLY, post="login 403 403 302 302", args=lambda w: {"slug": w.own_term.slug}
     ),
+    # Background jobs (jobs/views.py): the owner's only
+    "jobs:detail": Row(get="login 200 403 403 403", post=GET_ONLY, args=lambda w: {"job_id": w.job.pk}),
+    "jobs:download": Row(get="login 404 403 403 403", post=GET_ONLY, args=lambda w: {"job_id": w.job.pk}),
+    "jobs:resume": Row(get=POST_ONLY, post="login 302 403 403 403", args=lambda w: {"job_id": w.job.pk}),
     # Team coding (annotations/views/assignments.py, analysis/views.py)
     "annotations:assign": Row(
         get=CURATORS,

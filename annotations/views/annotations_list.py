@@ -30,7 +30,6 @@ from annotations.filters import FILTER_PARAMS, SORTS, SpanFilterForm
 from annotations.filters_claims import ClaimFilterForm, filter_form_for
 from annotations.forms_sets import RenameSetForm, SavedSetForm
 from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
-from annotations.models.visibility import visible_q
 from annotations.permissions import can_change
 from annotations.views import claims_list
 from corpus.models import Article, Source
@@ -134,11 +133,15 @@ def export(request: HttpRequest) -> HttpResponse:
     collection_url = base_url + (
         f"{screen_url}?{filter_form.query_string()}" if filter_form.query_string() else screen_url
     )
+    # A large set is written by a worker; the answer is the job's page (annotations/export_jobs.py).
+    from annotations.export_jobs import export_in_background, export_records
+
+    if job := export_in_background(
+        request, fmt, filter_form, set_name=set_name, bom=bom, collection_id=collection_url
+    ):
+        return redirect(job)
     # Independent coding: what the analyst may not see is not exported either.
-    if FORMATS[fmt].claims:
-        records = filter_form.claims().filter(visible_q(request.user))
-    else:
-        records = filter_form.spans().visible_to(request.user)
+    records = export_records(filter_form, FORMATS[fmt].claims, request.user)
     response = StreamingHttpResponse(
         stream(
             fmt,
