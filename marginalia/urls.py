@@ -9,3 +9,7 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("corpus.urls")),
 ]
+
+# Our error pages (ops/pages.py): the 500 page shows the request id; a 400 names the problem.
+handler400 = "ops.pages.bad_request"
+handler500 = "ops.pages.server_error"

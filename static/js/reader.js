@@ -321,19 +321,38 @@
     if (box) box.innerHTML = "";
   });
 
+  /* What is known after a save, from what the server said (ops/saving.py): a refusal (4xx) is shown
+   * as written; otherwise the Marginalia-Saved header tells whether the change was committed. */
+  function answerMessage(xhr) {
+    const alert = (text) => "<p class=\"error\" role=\"alert\">" + escapeHtml(text) + "</p>";
+    const status = xhr ? xhr.status : 0;
+    if (status >= 400 && status < 500) return xhr.responseText;
+    if (status >= 200 && status < 300) return xhr.responseText; // saved, not shown: the server's words
+    const saved = xhr ? xhr.getResponseHeader("Marginalia-Saved") : null;
+    const id = xhr && xhr.getResponseHeader("X-Request-ID") ? " (request " + xhr.getResponseHeader("X-Request-ID") + ")" : "";
+    if (saved === "yes") return alert("The server failed after saving" + id + "; reload to see the passage.");
+    if (saved === "no") return alert("The server failed" + id + "; nothing was saved. Try again.");
+    return alert("The server did not answer" + (status ? " (" + status + ")" : "") + "; reload to see whether it was saved.");
+  }
+
+  function showAnswer(e, xhr) {
+    const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
+    showError(elt, answerMessage(xhr));
+    // A suggestion is tagged without opening the panel: open it to show what happened.
+    if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+  }
+
   document.body.addEventListener("htmx:beforeSwap", (e) => {
-    const status = e.detail.xhr.status;
-    if (status >= 400) {
+    const xhr = e.detail.xhr;
+    if (xhr.status >= 400 || xhr.getResponseHeader("Marginalia-Shown") === "no") {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
-      const text = status < 500 ? e.detail.xhr.responseText
-        : "<p class=\"error\" role=\"alert\">The server failed (" + status + "); nothing was saved. Try again.</p>";
-      const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
-      showError(elt, text);
-      // A suggestion is tagged without opening the panel: open it to show why it was refused.
-      if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+      showAnswer(e, xhr);
     }
   });
+
+  // No answer at all (connection refused or cut): nobody knows whether it was saved.
+  document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
     if (e.detail.target !== spanPanel) return;
@@ -346,6 +365,10 @@
 
   document.body.addEventListener("htmx:afterRequest", (e) => {
     if (e.detail.elt === selectForm && e.detail.successful) {
+      if (e.detail.xhr.getResponseHeader("Marginalia-Shown") === "no") {
+        selectForm.reset(); // saved: keep the message in view, and nothing to save twice
+        return;
+      }
       hide(selectPanel);
       selectForm.reset();
       selectForm.querySelector(".suggestions").innerHTML = "";
