@@ -50,7 +50,8 @@ def _postgres(table: str, read_column: str | None, insert: bool) -> Iterator[Non
         cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
         if read_column:
             cursor.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> %s",
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = %s AND column_name <> %s",
                 [table, read_column],
             )
             columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())

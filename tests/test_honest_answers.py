@@ -47,8 +47,9 @@ def create_span(client: Client, article: Article, term: Term, *, htmx: bool = Tr
 
 
 def test_a_save_that_committed_answers_success_when_showing_it_fails(analyst, article, soleimani, caplog):
-    with caplog.at_level(logging.ERROR, logger="marginalia.saving"), refusing(
-        "annotations_change", read_column="summary"
+    with (
+        caplog.at_level(logging.ERROR, logger="marginalia.saving"),
+        refusing("annotations_change", read_column="summary"),
     ):
         response = create_span(analyst, article, soleimani)
     assert response.status_code == 200

@@ -16,6 +16,7 @@ from annotations.models.notes import Note
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
+from ops.inputs import parse_id
 
 
 class TagRow:
@@ -209,6 +210,7 @@ class Span(models.Model):
             raise Refused("The selection holds only whitespace.")
         if term is not None:
             role = Tag.check_role(term, role)
+        Note.check_length(note)
         with transaction.atomic():
             span = cls.objects.create(
                 article=article,
@@ -263,10 +265,9 @@ class Span(models.Model):
 
         One UPDATE … WHERE version = n: of two concurrent saves exactly one wins."""
         self.check_can_change(by)
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise Refused("The passage's version is missing; reload it.") from None
+        version = parse_id(version)
+        if version is None:
+            raise Refused("The passage's version is missing; reload it.")
         now = timezone.now()
         claimed = Span.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
             version=models.F("version") + 1, updated_at=now
@@ -323,8 +324,8 @@ class Span(models.Model):
 
     def tag(self, tag_id: int | str) -> Tag:
         try:
-            return self.tags.select_related("term").get(pk=int(tag_id))
-        except (Tag.DoesNotExist, TypeError, ValueError):
+            return self.tags.select_related("term").get(pk=parse_id(tag_id) or 0)
+        except Tag.DoesNotExist:
             raise Refused("That tag is no longer on this passage; reload it.", status=409) from None
 
     def remove_tag(self, tag_id: int | str, *, by, version: int | str | None) -> None:
@@ -373,6 +374,7 @@ class Span(models.Model):
         """Any analyst may add their own note to any passage; notes stay their author's."""
         if not text.strip():
             raise Refused("The note is empty.")
+        Note.check_length(text)
         if self.is_deleted:
             raise Refused("This passage has been deleted; reload the page.", status=409)
         with transaction.atomic():
@@ -453,9 +455,9 @@ class Tag(models.Model):
         if term_id in (None, ""):
             raise Refused("Choose a term from the list first.")
         try:
-            term = Term.objects.get(pk=int(term_id))
-        except (Term.DoesNotExist, TypeError, ValueError):
-            raise Refused(f"Unknown term “{term_id}”.") from None
+            term = Term.objects.get(pk=parse_id(term_id) or 0)
+        except Term.DoesNotExist:
+            raise Refused(f"Unknown term “{str(term_id)[:40]}”.") from None
         if term.is_retired:
             instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
             raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")
