@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from annotations.graphemes import check_range
 from annotations.models.base import PREFIX_LENGTH, Refused, User
 from annotations.models.base import clip as _clip
 from annotations.models.base import record as _record
@@ -189,7 +190,8 @@ class Span(models.Model):
         note: str = "",
     ) -> Span:
         """A new passage from a browser selection: offsets checked against the body, whitespace
-        trimmed, quote/prefix/suffix stored; optionally its first tag and a note."""
+        trimmed, neither end inside a user-perceived character (annotations/graphemes.py),
+        quote/prefix/suffix stored; optionally its first tag and a note."""
         body = article.body
         if not (0 <= start < end <= len(body)):
             if start >= end:
@@ -208,6 +210,9 @@ class Span(models.Model):
             end -= 1
         if start >= end:
             raise Refused("The selection holds only whitespace.")
+        cut = check_range(body, start, end)
+        if cut:
+            raise Refused(cut)
         if term is not None:
             role = Tag.check_role(term, role)
         Note.check_length(note)
