@@ -69,3 +69,17 @@ def _postgres(table: str, read_column: str | None, insert: bool) -> Iterator[Non
             cursor.execute("RESET ROLE")
             cursor.execute(f"DROP OWNED BY {role}")
             cursor.execute(f"DROP ROLE {role}")
+
+
+@contextmanager
+def table_missing(table: str) -> Iterator[None]:
+    """While inside, `table` is renamed away: every connection (a live server's too) that reads or
+    writes it gets the database's own "no such table" error. Needs `transactional_db`."""
+    away = f"{table}_away"
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{away}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE "{away}" RENAME TO "{table}"')

@@ -76,10 +76,56 @@
     if (range.compareBoundaryPoints(Range.START_TO_END, whole) <= 0) return null; // ends before body
     if (range.compareBoundaryPoints(Range.START_TO_START, whole) < 0) range.setStart(whole.startContainer, whole.startOffset);
     if (range.compareBoundaryPoints(Range.END_TO_END, whole) > 0) range.setEnd(whole.endContainer, whole.endOffset);
-    const start = pointOffset(range.startContainer, range.startOffset);
-    const end = pointOffset(range.endContainer, range.endOffset);
+    let start = pointOffset(range.startContainer, range.startOffset);
+    let end = pointOffset(range.endContainer, range.endOffset);
     if (start === null || end === null || start >= end) return null;
+    const snapped = [snapToCluster(start, true), snapToCluster(end, false)];
+    if (snapped[0] !== start || snapped[1] !== end) {
+      [start, end] = snapped; // half a flag or an accent alone: take the whole character (the server insists)
+      return { start, end, text: bodySlice(start, end), rect: range.getBoundingClientRect(), range };
+    }
     return { start, end, text: quoteBetween(start, end, range), rect: range.getBoundingClientRect(), range };
+  }
+
+  /* ---------- user-perceived characters (annotations/graphemes.py is the server's side) ---------- */
+
+  const graphemes = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  /* The paragraphs (p[data-o]) whose text holds body characters 1:1, with their offsets. */
+  function paragraphsFrom(offset) {
+    const all = Array.from(bodyEl.querySelectorAll("p[data-o]"));
+    let i = all.length - 1;
+    while (i > 0 && +all[i].dataset.o > offset) i--;
+    return all.slice(Math.max(i, 0));
+  }
+
+  /* The body offset moved out of any grapheme cluster it cuts: down to its start, or up to its end. */
+  function snapToCluster(offset, down) {
+    const p = graphemes && paragraphsFrom(offset)[0];
+    if (!p || +p.dataset.o > offset) return offset;
+    let pos = +p.dataset.o;
+    for (const { segment } of graphemes.segment(p.textContent)) {
+      const next = pos + codePoints(segment);
+      if (offset < next) return offset > pos ? (down ? pos : next) : offset;
+      pos = next;
+    }
+    return offset;
+  }
+
+  /* body[start:end] from the paragraphs' text, "\n" for the breaks between them. */
+  function bodySlice(start, end) {
+    let out = "", pos = start;
+    for (const p of paragraphsFrom(start)) {
+      const o = +p.dataset.o;
+      if (o >= end) break;
+      const chars = Array.from(p.textContent);
+      const a = Math.max(start, o), b = Math.min(end, o + chars.length);
+      if (b > a) {
+        out += "\n".repeat(Math.max(0, a - pos)) + chars.slice(a - o, b - o).join("");
+        pos = b;
+      }
+    }
+    return out + "\n".repeat(Math.max(0, end - pos));
   }
 
   /* Rebuild body[start:end] from the text nodes, filling paragraph gaps with "\n". */
@@ -364,7 +410,7 @@
   });
 
   document.body.addEventListener("htmx:afterRequest", (e) => {
-    if (e.detail.elt === selectForm && e.detail.successful) {
+    if (e.detail.elt === selectForm && e.detail.successful && e.detail.xhr.status < 400) {
       if (e.detail.xhr.getResponseHeader("Marginalia-Shown") === "no") {
         selectForm.reset(); // saved: keep the message in view, and nothing to save twice
         return;
