@@ -353,7 +353,9 @@ def load_world() -> dict:
     return {"articles": articles, "terms": terms}
 
 
-def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bool) -> Outcome:
+def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bool, during=None) -> Outcome:
+    """Log everyone in, let them work until the deadline (`during(deadline)` runs meanwhile, in this
+    thread: bench/faults.py breaks things there), then fetch the CSV export."""
     outcome, world = Outcome(), load_world()
     analysts = [Analyst(url, name, world, outcome, random.Random(n)) for n, name in enumerate(usernames)]
 
@@ -377,6 +379,8 @@ def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bo
     ]
     for thread in threads:
         thread.start()
+    if during is not None:
+        during(deadline)
     for thread in threads:
         thread.join()
     outcome.csv = analysts[0].http.get("/annotations/export/?format=csv", headers=analysts[0]._headers()).text

@@ -61,7 +61,9 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id
-            user = getattr(request, "user", None)
+            # The user as the request already loaded it: loading it here could fail (the database is
+            # down) and turn an honest error page into a bare one.
+            user = getattr(request, "_cached_user", None)
             fields = {
                 "id": request_id,
                 "method": request.method,
