@@ -315,7 +315,8 @@ class Analyst:
             if saved is None:
                 continue
             span_id, version = saved
-            term = self.rng.choice(self.world["terms"])
+            first = next(term for span, term in reversed(self.outcome.tags) if span == span_id)
+            term = self.rng.choice([t for t in self.world["terms"][:50] if t != first])
             tagged = self.save(
                 f"/spans/{span_id}/tags/", {"term": term, "version": version}, ("tag", span_id, term)
             )
