@@ -284,8 +284,8 @@ class Analyst:
                 self.outcome.not_saved.append(what)
         return response if response is not None and response.status_code < 300 else None
 
-    def highlight(self) -> tuple[int, int] | None:
-        """Create a passage with a tag; (span id, version) if the server acknowledged it."""
+    def highlight(self) -> tuple[int, int, int] | None:
+        """Create a passage with a tag; (span id, version, term) if the server acknowledged it."""
         article_id, start, end, text = self.selection()
         term = self.rng.choice(self.world["terms"])
         data = {"start": start, "end": end, "text": text, "term": term}
@@ -303,7 +303,7 @@ class Analyst:
         with self.outcome.lock:
             self.outcome.spans[span_id] = (self.username, article_id, start, end)
             self.outcome.tags.append((span_id, term))
-        return span_id, version
+        return span_id, version, term
 
     def work(self, deadline: float, think: float) -> None:
         while time.monotonic() < deadline:
@@ -314,8 +314,7 @@ class Analyst:
             self.pause(think)
             if saved is None:
                 continue
-            span_id, version = saved
-            first = next(term for span, term in reversed(self.outcome.tags) if span == span_id)
+            span_id, version, first = saved
             term = self.rng.choice([t for t in self.world["terms"][:50] if t != first])
             tagged = self.save(
                 f"/spans/{span_id}/tags/", {"term": term, "version": version}, ("tag", span_id, term)
