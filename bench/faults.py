@@ -96,6 +96,7 @@ def main() -> None:
     seconds = min(args.seconds, load.MAX_SECONDS)
     cluster = Cluster()
     events: list[str] = []
+    moments: dict[str, float] = {}  # perf_counter when the database was back, when the worker was killed
     server = None
     try:
         load.fresh_database(cluster.url)
@@ -110,11 +111,13 @@ def main() -> None:
         def break_things(deadline: float) -> None:
             start = deadline - seconds
             time.sleep(max(0.0, start + seconds / 3 - time.monotonic()))
-            began = time.monotonic()
+            began = time.perf_counter()
             cluster.pg_ctl("restart", "-m", "fast")
-            events.append(f"database restarted ({time.monotonic() - began:.1f} s)")
+            moments["back"] = time.perf_counter()
+            events.append(f"database restarted ({moments['back'] - began:.1f} s down)")
             time.sleep(max(0.0, start + 2 * seconds / 3 - time.monotonic()))
             victim = load.gunicorn_workers(server.pid)[0]
+            moments["kill"] = time.perf_counter()
             os.kill(victim, signal.SIGKILL)
             events.append(f"worker {victim} killed")
 
@@ -122,6 +125,13 @@ def main() -> None:
         connections.close_all()
         verdict = load.check(outcome)
         unknown_saved = sum(1 for what in outcome.unknown if what[0] == "note" and _note_exists(what[1]))
+        # Requests sent once the database was back (and before the kill): CONN_HEALTH_CHECKS' part.
+        # (The killed worker's requests fail without an answer, whenever they were sent: not counted.)
+        after_restart = sum(
+            1
+            for at, kind in outcome.failures
+            if kind.startswith("http") and moments["back"] < at < moments["kill"]
+        )
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -129,7 +139,8 @@ def main() -> None:
         cluster.stop()
     print(
         f"faults: {args.analysts} analysts, {seconds:.0f} s, {' + '.join(events)}: "
-        f"errors {load.errors_text(outcome)}, answered not saved {len(outcome.not_saved)}, "
+        f"errors {load.errors_text(outcome)} ({after_restart} sent after the database was back), "
+        f"answered not saved {len(outcome.not_saved)}, "
         f"unanswered {len(outcome.unknown)} ({unknown_saved} of their notes saved); "
         f"checked {verdict['saves']} acknowledged saves: {verdict['lost']} lost, "
         f"{verdict['duplicated']} duplicated, {verdict['missing_from_csv']} missing from the CSV, "

@@ -209,16 +209,19 @@ class Outcome:
     not_saved: list[tuple] = field(default_factory=list)  # answered Marginalia-Saved: no
     unknown: list[tuple] = field(default_factory=list)  # no answer: may or may not be saved
     csv: str = ""  # the CSV export after the run
+    failures: list[tuple[float, str]] = field(default_factory=list)  # (monotonic start, kind) of each error
 
     def timed(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
         with self.lock:
             self.requests += 1
             if error:
                 self.errors[error] += 1
+                self.failures.append((started, error))
                 return
             (self.reads if kind == "read" else self.saves).append(time.perf_counter() - started)
             if response.status_code >= 500:
                 self.errors[f"http {response.status_code}"] += 1
+                self.failures.append((started, f"http {response.status_code}"))
             elif response.status_code >= 400:
                 self.refused[f"http {response.status_code}"] += 1
 
