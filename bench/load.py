@@ -2,7 +2,7 @@
 
 Each analyst logs in as their own user (through the login form) and, for T seconds, loops: load the
 reader on a demo article, create a passage with a tag on a random run of words, add a second tag, add a
-note, with a pause (think time, default 0.5–1.5 s) between actions, as a person would. Then every save
+note, with a pause (think time, default 1–3 s) between actions, as a person would. Then every save
 the server acknowledged is looked up in the database (exactly once) and in the CSV export (exactly once),
 and every save it answered "not saved" (`Marginalia-Saved: no`) must be absent.
 
@@ -462,7 +462,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, help="raw highlight saves at this many clients (issue 13)")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument(
-        "--think", type=float, default=1.0, help="mean pause between an analyst's actions (s)"
+        "--think", type=float, default=2.0, help="mean pause between an analyst's actions (s)"
     )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
