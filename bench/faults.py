@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # noqa: E402  (bench/load.py, beside this file)
+import servers  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -45,7 +46,7 @@ class Cluster:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="marginalia-faults-"))
         self.data = self.dir / "data"
-        self.port = load.spare_port()
+        self.port = servers.spare_port()
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         subprocess.run(
@@ -99,14 +100,14 @@ def main() -> None:
     moments: dict[str, float] = {}  # perf_counter when the database was back, when the worker was killed
     server = None
     try:
-        load.fresh_database(cluster.url)
-        load.setup_django(cluster.url)
-        usernames = load.prepare(cluster.url, args.analysts)
+        servers.fresh_database(cluster.url)
+        servers.setup_django(cluster.url)
+        usernames = servers.prepare(cluster.url, args.analysts)
         from django.db import connections
 
         connections.close_all()  # ours too must survive the restart: start from a fresh connection
         log = Path(tempfile.mkdtemp(prefix="marginalia-faults-log-")) / "gunicorn.log"
-        server, url = load.start_gunicorn(cluster.url, args.workers, log)
+        server, url = servers.start_gunicorn(cluster.url, args.workers, log)
 
         def break_things(deadline: float) -> None:
             start = deadline - seconds
@@ -116,7 +117,7 @@ def main() -> None:
             moments["back"] = time.perf_counter()
             events.append(f"database restarted ({moments['back'] - began:.1f} s down)")
             time.sleep(max(0.0, start + 2 * seconds / 3 - time.monotonic()))
-            victim = load.gunicorn_workers(server.pid)[0]
+            victim = servers.gunicorn_workers(server.pid)[0]
             moments["kill"] = time.perf_counter()
             os.kill(victim, signal.SIGKILL)
             events.append(f"worker {victim} killed")
