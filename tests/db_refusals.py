@@ -63,8 +63,6 @@ def _postgres(table: str, read_column: str | None, insert: bool) -> Iterator[Non
     try:
         yield
     finally:
-        if connection.connection is not None and not connection.connection.closed:
-            connection.rollback() if not connection.get_autocommit() else None
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
             cursor.execute(f"DROP OWNED BY {role}")
