@@ -46,8 +46,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a plain page with the request id; rendered without the database or the user, which
     may be what failed."""
     request_id = _request_id(request)
+    # Set on requests that change data (ops/saving.py): whether a change was committed before the failure.
+    saved = getattr(request, "saved", None)
     if _is_htmx(request):
         return HttpResponseServerError(
             f'<p class="error" role="alert">The server failed (request {escape(request_id)}).</p>'
         )
-    return HttpResponseServerError(loader.render_to_string("ops/500.html", {"request_id": request_id}))
+    context = {"request_id": request_id, "saved": saved}
+    return HttpResponseServerError(loader.render_to_string("ops/500.html", context))

@@ -114,6 +114,7 @@ def test_the_500_page_shows_the_request_id_to_quote(analyst, article):
     request_id = response["X-Request-ID"]
     html = response.content.decode()
     assert f'<code class="request-id">{request_id}</code>' in html
+    assert "nothing was saved: go back and try again" in html
     assert "<script" not in html
     assert not Note.objects.exists()
 
