@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from servers import (  # noqa: E402  (bench/servers.py, beside this file)
     PASSWORD,
     check_loopback,
+    cpu_seconds,
     fresh_database,
     gunicorn_workers,
     prepare,
@@ -87,6 +88,7 @@ class Outcome:
     not_saved: list[tuple] = field(default_factory=list)  # answered Marginalia-Saved: no
     unknown: list[tuple] = field(default_factory=list)  # no answer: may or may not be saved
     csv: str = ""  # the CSV export after the run
+    cpu: float = 0.0  # CPU seconds the server's processes used during the timed phase
     failures: list[tuple[float, str]] = field(default_factory=list)  # (monotonic start, kind) of each error
 
     def timed(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
@@ -234,7 +236,15 @@ def load_world() -> dict:
     return {"articles": articles, "terms": terms}
 
 
-def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bool, during=None) -> Outcome:
+def run(
+    url: str,
+    usernames: list[str],
+    seconds: float,
+    think: float,
+    hammer: bool,
+    during=None,
+    server_pids=None,
+) -> Outcome:
     """Log everyone in, let them work until the deadline (`during(deadline)` runs meanwhile, in this
     thread: bench/faults.py breaks things there), then fetch the CSV export."""
     outcome, world = Outcome(), load_world()
@@ -251,6 +261,7 @@ def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bo
     for thread in logins:
         thread.join()
     outcome.requests = 0
+    outcome.cpu = -cpu_seconds(server_pids()) if server_pids else 0.0
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
@@ -264,6 +275,8 @@ def run(url: str, usernames: list[str], seconds: float, think: float, hammer: bo
         during(deadline)
     for thread in threads:
         thread.join()
+    if server_pids:
+        outcome.cpu += cpu_seconds(server_pids())
     outcome.csv = analysts[0].http.get("/annotations/export/?format=csv", headers=analysts[0]._headers()).text
     return outcome
 
@@ -362,14 +375,18 @@ def main() -> None:
         server, url = start_gunicorn(args.database_url, args.workers, log)
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     try:
-        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients))
+        pids = (lambda: [server.pid, *gunicorn_workers(server.pid)]) if server else None
+        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), server_pids=pids)
         rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     verdict = check(outcome)
-    memory = f", server RSS {rss:.0f} MB" if rss is not None else ""
+    memory = ""
+    if rss is not None:
+        per_request = outcome.cpu * 1000 / max(outcome.requests, 1)
+        memory = f", server RSS {rss:.0f} MB, server CPU {per_request:.0f} ms/request"
     if args.clients:
         print(
             f"highlight saves at {args.clients} clients ({database}, gunicorn {args.workers} workers, "

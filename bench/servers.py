@@ -144,3 +144,16 @@ def check_loopback(url: str) -> None:
         loopback = False
     if not loopback:
         raise SystemExit(f"Refusing {url}: the load test only targets loopback addresses.")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far: what the server spent, whatever else
+    the machine was doing meanwhile."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
