@@ -8,7 +8,12 @@ it checks, as load.py does, that every acknowledged save is in the database exac
 export, and that no save answered "not saved" (`Marginalia-Saved: no`) was saved after all. Saves that
 got no answer (the killed worker's) are counted: they may or may not be saved, and the reader says so.
 
-One line: `faults: 10 analysts, 30 s, database restart + worker SIGKILL: errors 500 ×3 …; checked …`.
+One line. Measured 2026-11-28 20:54 UTC (load average 8–11, shared machine):
+
+    faults: 10 analysts, 30 s, database restarted (2.1 s down) + worker 22950 killed: errors http 500 ×82,
+    RemoteProtocolError ×1 (0 sent after the database was back), answered not saved 41, unanswered 0;
+    checked 294 acknowledged saves: 0 lost, 0 duplicated, 0 missing from the CSV, 0 answered not saved
+    but saved
 
     .venv/bin/python bench/faults.py [--analysts 10] [--seconds 30]
 """
