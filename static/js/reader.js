@@ -369,21 +369,23 @@
 
   /* What is known after a save, from what the server said (ops/saving.py): a refusal (4xx) is shown
    * as written; otherwise the Marginalia-Saved header tells whether the change was committed. */
-  function answerMessage(xhr) {
+  function answerMessage(xhr, verb) {
     const alert = (text) => "<p class=\"error\" role=\"alert\">" + escapeHtml(text) + "</p>";
     const status = xhr ? xhr.status : 0;
     if (status >= 400 && status < 500) return xhr.responseText;
     if (status >= 200 && status < 300) return xhr.responseText; // saved, not shown: the server's words
     const saved = xhr ? xhr.getResponseHeader("Marginalia-Saved") : null;
     const id = xhr && xhr.getResponseHeader("X-Request-ID") ? " (request " + xhr.getResponseHeader("X-Request-ID") + ")" : "";
+    if (verb === "get") return alert((status ? "The server failed" + id : "The server did not answer") + "; try again.");
     if (saved === "yes") return alert("The server failed after saving" + id + "; reload to see the passage.");
     if (saved === "no") return alert("The server failed" + id + "; nothing was saved. Try again.");
     return alert("The server did not answer" + (status ? " (" + status + ")" : "") + "; reload to see whether it was saved.");
   }
 
   function showAnswer(e, xhr) {
-    const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
-    showError(elt, answerMessage(xhr));
+    const config = e.detail.requestConfig || {};
+    const elt = config.elt || e.detail.elt;
+    showError(elt, answerMessage(xhr, (config.verb || "").toLowerCase()));
     // A suggestion is tagged without opening the panel: open it to show what happened.
     if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
   }
