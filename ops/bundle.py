@@ -184,9 +184,9 @@ class Importer:
                         f"{table.name} {record['id']} cannot be created here: {error}"
                     ) from None
                 self.created[table.name] += 1
+                if table.deferred:  # a row that was already here keeps its own references
+                    deferred.append((obj, record["fields"]))
             self.ids[table.name][record["id"]] = obj.pk
-            if table.deferred:
-                deferred.append((obj, record["fields"]))
         for obj, raw in deferred:
             updates = {
                 model._meta.get_field(name).attname: self.remap(

@@ -118,14 +118,19 @@ def test_a_bundle_imported_beside_other_work_remaps_every_reference(alice, bob, 
     # The other instance already has its own analyst, article and vocabulary, so every id shifts.
     dave = User.objects.create_user("dave")
     other = Article.objects.create(title="Other", body="Other text.", sha256=Article.hash_body("Other text."))
-    Term.objects.create(slug="elsewhere", kind="actor", label="Elsewhere")
+    elsewhere = Term.objects.create(slug="elsewhere", kind="actor", label="Elsewhere")
+    # A term the bundle also has, kept here under another parent: it is reused, its parent left alone.
+    Term.objects.create(slug="quds-force", kind="actor", label="Quds Force", parent=elsewhere)
     Span.create_for(other, 0, 5, "Other", by=dave)
     importer = import_project(path)
     assert importer.ids["articles"][world.killing.pk] != world.killing.pk
     expected = remapped(before, importer.ids)
+    quds_force = importer.ids["terms"][world.quds_force.pk]
+    del expected["terms"][quds_force]  # the one row that was already here
     for name, rows in expected.items():
         actual = carried_rows()[name]
         assert {pk: actual[pk] for pk in rows} == rows, name
+    assert Term.objects.get(slug="quds-force").parent == elsewhere
     killing = Article.objects.get(sha256=world.killing.sha256)
     assert SavedSet.objects.get(name="Killing").query == f"article={killing.pk}&term=usa"
     assert (
