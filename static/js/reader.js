@@ -403,7 +403,10 @@
   document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
-    if (e.detail.target !== spanPanel) return;
+    if (e.detail.target !== spanPanel) {
+      if (focusedId) focusSpan(focusedId, false); // a refreshed side list comes without the focus mark
+      return;
+    }
     const card = spanPanel.querySelector(".span-card[data-span]");
     const id = card ? card.dataset.span : null;
     if (id) focusSpan(id, false);
