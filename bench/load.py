@@ -60,6 +60,7 @@ from servers import (  # noqa: E402  (bench/servers.py, beside this file)
     PASSWORD,
     check_loopback,
     cpu_seconds,
+    database_pids,
     fresh_database,
     gunicorn_workers,
     prepare,
@@ -92,7 +93,7 @@ class Outcome:
     not_saved: list[tuple] = field(default_factory=list)  # answered Marginalia-Saved: no
     unknown: list[tuple] = field(default_factory=list)  # no answer: may or may not be saved
     csv: str = ""  # the CSV export after the run
-    cpu: float = 0.0  # CPU seconds the server's processes used during the timed phase
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used in the timed phase, by whom
     failures: list[tuple[float, str]] = field(default_factory=list)  # (monotonic start, kind) of each error
 
     def timed(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
@@ -247,7 +248,7 @@ def run(
     think: float,
     hammer: bool,
     during=None,
-    server_pids=None,
+    cpu_probes=None,
 ) -> Outcome:
     """Log everyone in, let them work until the deadline (`during(deadline)` runs meanwhile, in this
     thread: bench/faults.py breaks things there), then fetch the CSV export."""
@@ -265,7 +266,7 @@ def run(
     for thread in logins:
         thread.join()
     outcome.requests = 0
-    outcome.cpu = -cpu_seconds(server_pids()) if server_pids else 0.0
+    before = {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in (cpu_probes or {}).items()}
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
@@ -279,8 +280,10 @@ def run(
         during(deadline)
     for thread in threads:
         thread.join()
-    if server_pids:
-        outcome.cpu += cpu_seconds(server_pids())
+    for name, pids in (cpu_probes or {}).items():
+        # Processes started meanwhile count whole; any that ended are lost (rare: gunicorn workers and
+        # database backends live through a run).
+        outcome.cpu[name] = sum(cpu_seconds([pid]) - before[name].get(pid, 0.0) for pid in pids())
     outcome.csv = analysts[0].http.get("/annotations/export/?format=csv", headers=analysts[0]._headers()).text
     return outcome
 
@@ -379,8 +382,10 @@ def main() -> None:
         server, url = start_gunicorn(args.database_url, args.workers, log)
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     try:
-        pids = (lambda: [server.pid, *gunicorn_workers(server.pid)]) if server else None
-        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), server_pids=pids)
+        probes = {"database": lambda: database_pids(args.database_url)}
+        if server:
+            probes["server"] = lambda: [server.pid, *gunicorn_workers(server.pid)]
+        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), cpu_probes=probes)
         rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
     finally:
         if server:
@@ -389,8 +394,10 @@ def main() -> None:
     verdict = check(outcome)
     memory = ""
     if rss is not None:
-        per_request = outcome.cpu * 1000 / max(outcome.requests, 1)
-        memory = f", server RSS {rss:.0f} MB, server CPU {per_request:.0f} ms/request"
+        per_request = {name: cpu * 1000 / max(outcome.requests, 1) for name, cpu in outcome.cpu.items()}
+        memory = f", server RSS {rss:.0f} MB, CPU per request: server {per_request['server']:.0f} ms"
+        if per_request.get("database"):
+            memory += f" + database {per_request['database']:.0f} ms"
     if args.clients:
         print(
             f"highlight saves at {args.clients} clients ({database}, gunicorn {args.workers} workers, "

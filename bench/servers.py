@@ -157,3 +157,18 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(database_url: str) -> list[int]:
+    """The PostgreSQL backends serving this database (none for SQLite): their CPU is the database's
+    share of each request."""
+    parts = urlsplit(database_url)
+    if not parts.scheme.startswith("postgres"):
+        return []
+    import psycopg
+
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [pid for (pid,) in rows]
