@@ -19,11 +19,12 @@ One line:
 `--clients 4` measures raw highlight saves instead (issue 13): 4 clients, no think time, only "create a
 passage with a tag", for T seconds: `highlight saves at 4 clients: 61/s, p50 …, p95 …`.
 
-Measured 2026-11-28 20:33–20:58 UTC on this 2-core machine shared with five other sessions' test suites
-(load average 7–13, so latencies are mostly queueing; the README's Operations table has every run):
-50 analysts, 60 s, PostgreSQL, 4 workers, think 2 s: 14.3 req/s, 0 errors, reader p95 3,884 ms, save p95
-4,488 ms, RSS 558 MB, server CPU 20 ms/request, 498 saves checked: 0 lost, 0 duplicated, 0 missing from the
-CSV. `--clients 4`: PostgreSQL 37.8 saves/s (p50 88 ms, p95 180 ms), SQLite 16.8–20.4/s (p50 175–210 ms).
+Measured 2026-11-28 21:15 UTC on this 2-core machine shared with five other sessions' test suites
+(load average 9–10, so latencies are mostly queueing; the README's Operations table has every run):
+50 analysts, 60 s, PostgreSQL, 4 workers, think 2 s: 22.2 req/s, 0 errors, reader p95 1,121 ms, save p95
+1,237 ms, RSS 562 MB, CPU per request 19 ms server + 2 ms database, 999 saves checked: 0 lost, 0 duplicated,
+0 missing from the CSV. `--clients 4`: PostgreSQL 37.8–47.2 saves/s (p50 79–88 ms, p95 125–180 ms),
+SQLite 16.8–20.4/s (p50 175–210 ms).
 Targets on a quiet machine: 0 errors, save p95 < 300 ms, reader p95 < 500 ms, nothing lost.
 
     .venv/bin/python bench/load.py [--analysts 50] [--seconds 60] [--database-url URL | --url URL]
