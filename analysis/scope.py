@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from annotations.models import Assignment, SavedSet
 from corpus.models import Article
+from ops.inputs import parse_id
 
 
 class ScopeError(ValueError):
@@ -75,6 +76,6 @@ def scope_for(
 
 def _as_id(value, what: str) -> int:
     text = str(value).strip()
-    if not text.isdigit():
+    if parse_id(text) is None:
         raise ScopeError(f"A {what} is chosen by its id (a number), not “{text}”.")
     return int(text)

@@ -39,6 +39,7 @@ from django.http import QueryDict
 
 from annotations.models import Note, Span, Tag, Term
 from corpus.models import Article, Source
+from ops.inputs import parse_id
 
 FILTER_PARAMS: tuple[str, ...] = (
     "article",
@@ -182,9 +183,9 @@ class SpanFilterForm(forms.Form):
         value = self.cleaned_data["article"].strip()
         if not value:
             return None
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise forms.ValidationError(f"Article must be an article id (a number), not “{value}”.")
-        article = Article.objects.filter(pk=int(value)).only("pk", "title").first()
+        article = Article.objects.filter(pk=parse_id(value)).only("pk", "title").first()
         if article is None:
             raise forms.ValidationError(f"There is no article with id {value}.")
         return article
@@ -193,7 +194,7 @@ class SpanFilterForm(forms.Form):
         value = self.cleaned_data["source"].strip()
         if not value:
             return None
-        source = Source.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        source = Source.objects.filter(pk=parse_id(value)).first() if parse_id(value) else None
         source = source or Source.objects.filter(name__iexact=value).first()
         if source is None:
             raise forms.ValidationError(f"There is no source “{value}”.")

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from annotations.models import SavedSet
 from corpus.forms import ArticleFilterForm
 from corpus.models import Article
+from ops.inputs import parse_id
 
 ARTICLE_FILTER_PARAMS = ("q", "source", "published_from", "published_to")
 
@@ -31,7 +32,7 @@ class ArticleChoice:
     def _read(self) -> QuerySet[Article]:
         ticked = [value.strip() for value in self.params.getlist("article") if value.strip()]
         if ticked:
-            bad = [value for value in ticked if not value.isdigit()]
+            bad = [value for value in ticked if parse_id(value) is None]
             if bad:
                 self.errors.append(f"Article ids are numbers, not {', '.join(f'“{v}”' for v in bad)}.")
                 return Article.objects.none()
@@ -42,7 +43,9 @@ class ArticleChoice:
             return articles.order_by("title", "pk")
         set_id = self.params.get("set", "").strip()
         if set_id:
-            self.saved_set = SavedSet.objects.filter(pk=int(set_id)).first() if set_id.isdigit() else None
+            self.saved_set = (
+                SavedSet.objects.filter(pk=parse_id(set_id)).first() if parse_id(set_id) else None
+            )
             if self.saved_set is None:
                 self.errors.append(f"There is no saved set “{set_id}”.")
                 return Article.objects.none()

@@ -18,6 +18,7 @@ from annotations.models import CLAIM_ENUMERATIONS, CLAIM_FIELDS, Claim, ClaimAtt
 from annotations.models.claim_values import TERM_FIELDS
 from annotations.vocabulary.claim_attributes import label_for
 from corpus.models import Article
+from ops.inputs import parse_ids
 
 # What the form says of a field the vocabulary file does not define (or before it is loaded).
 FALLBACK_HELP = {
@@ -88,7 +89,7 @@ def claim_fields(values: Mapping[str, str], suggested: Mapping[str, str] | None 
 
 
 def _term_labels(ids: set[Any]) -> dict[str, str]:
-    wanted = {int(i) for i in ids if str(i).isdigit()}
+    wanted = set(parse_ids(str(i) for i in ids))
     return {str(pk): label for pk, label in Term.objects.filter(pk__in=wanted).values_list("pk", "label")}
 
 

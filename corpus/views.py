@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from corpus.forms import ArticleFilterForm, ImportForm
 from corpus.importers import ImportReport, import_text
 from corpus.importers.jobs import start_import_job
 from corpus.models import Article
+from ops.inputs import refuses_unreadable_upload, unreadable_message, unreadable_status
 
 ARTICLES_PER_PAGE = 25
 
@@ -35,16 +37,29 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _unreadable_upload(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Django stops reading an upload at DATA_UPLOAD_MAX_NUMBER_FILES (or too much pasted text);
+    none of it can be kept. The page says so in its own words (ops.inputs reads the body first)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    too_many = isinstance(error, TooManyFilesSent)
+    return _import_page(
+        request,
+        ImportForm(),
+        None,
+        too_many_files=too_many,
+        upload_refused="" if too_many else unreadable_message(error),
+        status=unreadable_status(error),
+    )
+
+
+@refuses_unreadable_upload(_unreadable_upload)
 def import_articles(request: HttpRequest) -> HttpResponse:
     """Pasted text is stored at once (its analysis follows in the background); files go to a job
     that a worker runs, and the answer is the job's page, which follows its progress."""
     report = job = None
     if request.method == "POST":
-        try:
-            form = ImportForm(request.POST, request.FILES)
-        except TooManyFilesSent:
-            # Django stops reading an upload at DATA_UPLOAD_MAX_NUMBER_FILES; none of it can be kept.
-            return _import_page(request, ImportForm(), None, too_many_files=True, status=400)
+        form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             report = _import_pasted(form, request.user)
             pasted_refused = bool(report.refused)
@@ -67,6 +82,7 @@ def _import_page(
     report: ImportReport | None,
     *,
     too_many_files: bool = False,
+    upload_refused: str = "",
     status: int = 200,
     job=None,
 ) -> HttpResponse:
@@ -75,6 +91,7 @@ def _import_page(
         "report": report,
         "job": job,
         "too_many_files": too_many_files,
+        "upload_refused": upload_refused,
         "max_import_bytes": settings.MARGINALIA_MAX_IMPORT_BYTES,
         "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }

@@ -233,9 +233,37 @@ MARGINALIA_JOB_STALE_SECONDS = int(os.environ.get("MARGINALIA_JOB_STALE_SECONDS"
 MARGINALIA_EXPORT_JOB_PASSAGES = int(os.environ.get("MARGINALIA_EXPORT_JOB_PASSAGES", 50_000))
 # --- end of background jobs -------------------------------------------------------------------------
 
+
+# --- Operations (ops/): request ids and logging, bad input refused, honest answers after a commit. ---
+INSTALLED_APPS += ["ops"]
+# Outermost: the request id and the one log line see everything, 500s included.
+MIDDLEWARE.insert(0, "ops.requestlog.RequestLogMiddleware")
+# After authentication (an upload page knows its user), before any view or the CSRF check reads input.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "ops.inputs.InputGuardMiddleware",
+)
+# Innermost: knows whether the view committed a change, whatever it raised afterwards.
+MIDDLEWARE.append("ops.saving.SaveTrackingMiddleware")
+# A pooled connection that died with a database restart is replaced before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "ops.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        # stderr: gunicorn and systemd collect it; tracebacks of errors follow their line.
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
+    "loggers": {
+        # Our request lines, refusals and after-commit failures; they reach stderr through the root.
+        "marginalia": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Django logs each 500 with its traceback here; our request line already says 4xx.
+        "django.request": {"level": "ERROR"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
 }
+# --- end of the operations block ---

@@ -11,3 +11,7 @@ urlpatterns = [
     path("", include("corpus.urls")),
     path("", include("jobs.urls")),
 ]
+
+# Our error pages (ops/pages.py): the 500 page shows the request id; a 400 names the problem.
+handler400 = "ops.pages.bad_request"
+handler500 = "ops.pages.server_error"

@@ -24,6 +24,7 @@ from annotations.models import Assignment, Decision, Refused, SavedSet, Span
 from annotations.models.adjudication import check_can_adjudicate
 from annotations.views.assignments import refused
 from corpus.models import Article
+from ops.inputs import parse_id
 
 MEASURES = {
     "passages": {"exact", "overlap"},
@@ -96,7 +97,7 @@ def disagreements(request: HttpRequest) -> HttpResponse:
         if name != ALL and not User.objects.filter(**{User.USERNAME_FIELD: name}).exists():
             return _text(f"No analyst called “{name}”.")
     term = request.GET.get("term", "").strip()
-    if term and not term.isdigit():
+    if term and parse_id(term) is None:
         return _text(f"A term is chosen by its id (a number), not “{term}”.")
     key = (section, measure, coder_a, coder_b, int(term) if term else None)
     report = agreement(scope, viewer=request.user, want=key)
@@ -125,7 +126,7 @@ def compare(request: HttpRequest, article_id: int) -> HttpResponse:
         return refused(request, error)
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     assignment = None
-    if request.GET.get("assignment", "").isdigit():
+    if parse_id(request.GET.get("assignment", "")):
         assignment = Assignment.objects.filter(pk=int(request.GET["assignment"])).first()
     coders = list(assignment.analysts()) if assignment else None
     units = compare_units(article, coders)
@@ -144,7 +145,7 @@ def decide(request: HttpRequest, article_id: int) -> HttpResponse:
     """POST versions (span ids), action keep|edit|reject, keep (span id), and for an edit
     tag=TERM_ID:ROLE and claim=ID (repeatable)."""
     article = get_object_or_404(Article, pk=article_id)
-    ids = [value for value in request.POST.getlist("versions") if value.isdigit()]
+    ids = [value for value in request.POST.getlist("versions") if parse_id(value)]
     versions = list(
         Span.objects.filter(pk__in=ids, article=article)
         .select_related("created_by", "article")
@@ -157,14 +158,14 @@ def decide(request: HttpRequest, article_id: int) -> HttpResponse:
         tags = []
         for value in request.POST.getlist("tag"):
             term_id, _, role = value.partition(":")
-            if not term_id.isdigit() or not role:
+            if parse_id(term_id) is None or not role:
                 raise Refused(f"“{value}” is not a tag (TERM_ID:ROLE).")
             tags.append((int(term_id), role))
         claims = request.POST.getlist("claim")
-        if any(not value.isdigit() for value in claims):
+        if any(parse_id(value) is None for value in claims):
             raise Refused("Claims are chosen by their ids.")
         assignment = None
-        if request.POST.get("assignment", "").isdigit():
+        if parse_id(request.POST.get("assignment", "")):
             assignment = Assignment.objects.filter(pk=int(request.POST["assignment"])).first()
         decision = Decision.decide(
             versions,

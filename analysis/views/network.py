@@ -13,6 +13,7 @@ from analysis.networks import FORMATS, MODES, build_network, write_network
 from annotations.filters_claims import ClaimFilterForm
 from annotations.models import SavedSet
 from annotations.models.visibility import visible_q
+from ops.inputs import parse_id
 
 
 def network_filename(mode: str, fmt: str, set_name: str | None) -> str:
@@ -31,7 +32,7 @@ def network(request: HttpRequest) -> HttpResponse:
     set_name = ""
     if request.GET.get("set"):
         value = request.GET["set"]
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise Http404(f"No saved set “{value}”.")
         saved_set = get_object_or_404(SavedSet, pk=int(value))
         if not saved_set.is_claims:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from annotations.graphemes import check_range
 from annotations.models.base import PREFIX_LENGTH, Refused, User
 from annotations.models.base import clip as _clip
 from annotations.models.base import record as _record
@@ -16,6 +17,7 @@ from annotations.models.notes import Note
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
+from ops.inputs import parse_id
 
 
 class TagRow:
@@ -208,7 +210,8 @@ class Span(models.Model):
         note: str = "",
     ) -> Span:
         """A new passage from a browser selection: offsets checked against the body, whitespace
-        trimmed, quote/prefix/suffix stored; optionally its first tag and a note."""
+        trimmed, neither end inside a user-perceived character (annotations/graphemes.py),
+        quote/prefix/suffix stored; optionally its first tag and a note."""
         body = article.body
         if not (0 <= start < end <= len(body)):
             if start >= end:
@@ -227,8 +230,12 @@ class Span(models.Model):
             end -= 1
         if start >= end:
             raise Refused("The selection holds only whitespace.")
+        cut = check_range(body, start, end)
+        if cut:
+            raise Refused(cut)
         if term is not None:
             role = Tag.check_role(term, role)
+        Note.check_length(note)
         with transaction.atomic():
             span = cls.objects.create(
                 article=article,
@@ -283,10 +290,9 @@ class Span(models.Model):
 
         One UPDATE … WHERE version = n: of two concurrent saves exactly one wins."""
         self.check_can_change(by)
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise Refused("The passage's version is missing; reload it.") from None
+        version = parse_id(version)
+        if version is None:
+            raise Refused("The passage's version is missing; reload it.")
         now = timezone.now()
         claimed = Span.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
             version=models.F("version") + 1, updated_at=now
@@ -343,8 +349,8 @@ class Span(models.Model):
 
     def tag(self, tag_id: int | str) -> Tag:
         try:
-            return self.tags.select_related("term").get(pk=int(tag_id))
-        except (Tag.DoesNotExist, TypeError, ValueError):
+            return self.tags.select_related("term").get(pk=parse_id(tag_id) or 0)
+        except Tag.DoesNotExist:
             raise Refused("That tag is no longer on this passage; reload it.", status=409) from None
 
     def remove_tag(self, tag_id: int | str, *, by, version: int | str | None) -> None:
@@ -393,6 +399,7 @@ class Span(models.Model):
         """Any analyst may add their own note to any passage; notes stay their author's."""
         if not text.strip():
             raise Refused("The note is empty.")
+        Note.check_length(text)
         if self.is_deleted:
             raise Refused("This passage has been deleted; reload the page.", status=409)
         with transaction.atomic():
@@ -473,9 +480,9 @@ class Tag(models.Model):
         if term_id in (None, ""):
             raise Refused("Choose a term from the list first.")
         try:
-            term = Term.objects.get(pk=int(term_id))
-        except (Term.DoesNotExist, TypeError, ValueError):
-            raise Refused(f"Unknown term “{term_id}”.") from None
+            term = Term.objects.get(pk=parse_id(term_id) or 0)
+        except Term.DoesNotExist:
+            raise Refused(f"Unknown term “{str(term_id)[:40]}”.") from None
         if term.is_retired:
             instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
             raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")

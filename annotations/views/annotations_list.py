@@ -33,6 +33,7 @@ from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.permissions import can_change
 from annotations.views import claims_list
 from corpus.models import Article, Source
+from ops.inputs import parse_id
 
 PER_PAGE = 50
 DEFAULT_SORT = "-created"
@@ -322,6 +323,6 @@ def _get_set_for_change(request: HttpRequest, set_id: int) -> SavedSet:
 
 
 def _as_id(value: str) -> int:
-    if not value.isdigit():
+    if parse_id(value) is None:
         raise Http404(f"No saved set “{value}”.")
-    return int(value)
+    return parse_id(value)

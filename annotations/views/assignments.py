@@ -20,6 +20,7 @@ from annotations.forms_assignments import ArticleChoice, AssignForm
 from annotations.models import AssignedArticle, Assignment, Refused, SavedSet, Status
 from annotations.models.assignments import check_can_assign
 from annotations.permissions import can_change, is_lead
+from ops.inputs import parse_id
 
 TASKS_PER_PAGE = 100
 ARTICLES_SHOWN = 50
@@ -94,7 +95,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     assignment_id = request.GET.get("assignment", "").strip()
     if assignment_id:
         chosen["assignment"] = (
-            assignments.filter(pk=int(assignment_id)).first() if assignment_id.isdigit() else None
+            assignments.filter(pk=parse_id(assignment_id)).first() if parse_id(assignment_id) else None
         )
         if chosen["assignment"] is None:
             problems.append(f"No assignment “{assignment_id}”.")

@@ -28,6 +28,7 @@ from annotations.suggestions import suggestions_shown
 from annotations.views.reader import activity
 from annotations.views.spans import panel_context, paragraphs_html, refusal
 from corpus.models import Article
+from ops.inputs import parse_id
 
 OPTIONS_SHOWN = 8
 HISTORY_LENGTH = 30
@@ -64,9 +65,9 @@ def _target(request_data, article: Article) -> tuple[Span | None, tuple[int, int
     """The passage a new claim goes on: an existing one (`span`) or a selection (start, end, text)."""
     span_id = request_data.get("span", "")
     if span_id:
-        if not str(span_id).isdigit():
+        if parse_id(span_id) is None:
             raise Refused(f"Unknown passage “{span_id}”.")
-        span = get_object_or_404(Span.objects.select_related("article", "created_by"), pk=int(span_id))
+        span = get_object_or_404(Span.objects.select_related("article", "created_by"), pk=parse_id(span_id))
         if span.article_id != article.pk:
             raise Refused("That passage is in another article.")
         if span.is_deleted:

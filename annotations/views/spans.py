@@ -21,6 +21,7 @@ from annotations.permissions import can_change
 from annotations.rendering import paragraph_bounds, paragraphs_touching, render_paragraphs
 from annotations.suggestions import suggestions_shown, suggestions_with_labels
 from corpus.models import Article
+from ops.inputs import parse_ids
 
 HISTORY_LENGTH = 30
 
@@ -123,7 +124,7 @@ def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
 @require_GET
 def choose_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """Several passages cover the clicked point: list them to choose one."""
-    ids = [int(i) for i in request.GET.get("ids", "").split() if i.isdigit()]
+    ids = parse_ids(request.GET.get("ids", "").split())
     spans = Span.objects.live().filter(article_id=article_id, pk__in=ids).in_reading_order().for_reader()
     return render(request, "annotations/reader.html#span-choice", {"spans": spans})
 

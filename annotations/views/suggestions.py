@@ -20,6 +20,7 @@ from annotations.rendering import paragraph_bounds, paragraphs_touching, render_
 from annotations.suggestions import article_mentions, reject, suggestions_shown, suggestions_with_labels
 from annotations.views.spans import refusal
 from corpus.models import Article
+from ops.inputs import parse_id
 
 
 def _whole_number(value: str | None, name: str) -> int:
@@ -48,7 +49,7 @@ def reject_suggestion(request: HttpRequest, article_id: int) -> HttpResponse:
         term = None
         term_id = request.POST.get("term", "").strip()
         if term_id:
-            if not term_id.isdigit() or not Term.objects.filter(pk=term_id).exists():
+            if parse_id(term_id) is None or not Term.objects.filter(pk=parse_id(term_id)).exists():
                 raise Refused(f"There is no term “{term_id}”.")
             term = Term.objects.get(pk=term_id)
     except Refused as refused:
@@ -102,7 +103,9 @@ def restore_suggestions(request: HttpRequest) -> HttpResponse:
     term_id = request.POST.get("term", "")
     rejections = SuggestionRejection.objects.filter(key=request.POST.get("key", ""))
     rejections = (
-        rejections.filter(term_id=term_id) if term_id.isdigit() else rejections.filter(term__isnull=True)
+        rejections.filter(term_id=parse_id(term_id))
+        if parse_id(term_id)
+        else rejections.filter(term__isnull=True)
     )
     rejections.delete()
     return redirect("annotations:rejected-suggestions")

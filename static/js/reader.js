@@ -76,10 +76,56 @@
     if (range.compareBoundaryPoints(Range.START_TO_END, whole) <= 0) return null; // ends before body
     if (range.compareBoundaryPoints(Range.START_TO_START, whole) < 0) range.setStart(whole.startContainer, whole.startOffset);
     if (range.compareBoundaryPoints(Range.END_TO_END, whole) > 0) range.setEnd(whole.endContainer, whole.endOffset);
-    const start = pointOffset(range.startContainer, range.startOffset);
-    const end = pointOffset(range.endContainer, range.endOffset);
+    let start = pointOffset(range.startContainer, range.startOffset);
+    let end = pointOffset(range.endContainer, range.endOffset);
     if (start === null || end === null || start >= end) return null;
+    const snapped = [snapToCluster(start, true), snapToCluster(end, false)];
+    if (snapped[0] !== start || snapped[1] !== end) {
+      [start, end] = snapped; // half a flag or an accent alone: take the whole character (the server insists)
+      return { start, end, text: bodySlice(start, end), rect: range.getBoundingClientRect(), range };
+    }
     return { start, end, text: quoteBetween(start, end, range), rect: range.getBoundingClientRect(), range };
+  }
+
+  /* ---------- user-perceived characters (annotations/graphemes.py is the server's side) ---------- */
+
+  const graphemes = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  /* The paragraphs (p[data-o]) whose text holds body characters 1:1, with their offsets. */
+  function paragraphsFrom(offset) {
+    const all = Array.from(bodyEl.querySelectorAll("p[data-o]"));
+    let i = all.length - 1;
+    while (i > 0 && +all[i].dataset.o > offset) i--;
+    return all.slice(Math.max(i, 0));
+  }
+
+  /* The body offset moved out of any grapheme cluster it cuts: down to its start, or up to its end. */
+  function snapToCluster(offset, down) {
+    const p = graphemes && paragraphsFrom(offset)[0];
+    if (!p || +p.dataset.o > offset) return offset;
+    let pos = +p.dataset.o;
+    for (const { segment } of graphemes.segment(p.textContent)) {
+      const next = pos + codePoints(segment);
+      if (offset < next) return offset > pos ? (down ? pos : next) : offset;
+      pos = next;
+    }
+    return offset;
+  }
+
+  /* body[start:end] from the paragraphs' text, "\n" for the breaks between them. */
+  function bodySlice(start, end) {
+    let out = "", pos = start;
+    for (const p of paragraphsFrom(start)) {
+      const o = +p.dataset.o;
+      if (o >= end) break;
+      const chars = Array.from(p.textContent);
+      const a = Math.max(start, o), b = Math.min(end, o + chars.length);
+      if (b > a) {
+        out += "\n".repeat(Math.max(0, a - pos)) + chars.slice(a - o, b - o).join("");
+        pos = b;
+      }
+    }
+    return out + "\n".repeat(Math.max(0, end - pos));
   }
 
   /* Rebuild body[start:end] from the text nodes, filling paragraph gaps with "\n". */
@@ -426,22 +472,46 @@
     if (box) box.innerHTML = "";
   });
 
+  /* What is known after a save, from what the server said (ops/saving.py): a refusal (4xx) is shown
+   * as written; otherwise the Marginalia-Saved header tells whether the change was committed. */
+  function answerMessage(xhr, verb) {
+    const alert = (text) => "<p class=\"error\" role=\"alert\">" + escapeHtml(text) + "</p>";
+    const status = xhr ? xhr.status : 0;
+    if (status >= 400 && status < 500) return xhr.responseText;
+    if (status >= 200 && status < 300) return xhr.responseText; // saved, not shown: the server's words
+    const saved = xhr ? xhr.getResponseHeader("Marginalia-Saved") : null;
+    const id = xhr && xhr.getResponseHeader("X-Request-ID") ? " (request " + xhr.getResponseHeader("X-Request-ID") + ")" : "";
+    if (verb === "get") return alert((status ? "The server failed" + id : "The server did not answer") + "; try again.");
+    if (saved === "yes") return alert("The server failed after saving" + id + "; reload to see the passage.");
+    if (saved === "no") return alert("The server failed" + id + "; nothing was saved. Try again.");
+    return alert("The server did not answer" + (status ? " (" + status + ")" : "") + "; reload to see whether it was saved.");
+  }
+
+  function showAnswer(e, xhr) {
+    const config = e.detail.requestConfig || {};
+    const elt = config.elt || e.detail.elt;
+    showError(elt, answerMessage(xhr, (config.verb || "").toLowerCase()));
+    // A suggestion is tagged without opening the panel: open it to show what happened.
+    if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+  }
+
   document.body.addEventListener("htmx:beforeSwap", (e) => {
-    const status = e.detail.xhr.status;
-    if (status >= 400) {
+    const xhr = e.detail.xhr;
+    if (xhr.status >= 400 || xhr.getResponseHeader("Marginalia-Shown") === "no") {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
-      const text = status < 500 ? e.detail.xhr.responseText
-        : "<p class=\"error\" role=\"alert\">The server failed (" + status + "); nothing was saved. Try again.</p>";
-      const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
-      showError(elt, text);
-      // A suggestion is tagged without opening the panel: open it to show why it was refused.
-      if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+      showAnswer(e, xhr);
     }
   });
 
+  // No answer at all (connection refused or cut): nobody knows whether it was saved.
+  document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
+
   document.body.addEventListener("htmx:afterSwap", (e) => {
-    if (e.detail.target !== spanPanel) return;
+    if (e.detail.target !== spanPanel) {
+      if (focusedId) focusSpan(focusedId, false); // a refreshed side list comes without the focus mark
+      return;
+    }
     const card = spanPanel.querySelector(".span-card[data-span]");
     const id = card ? card.dataset.span : null;
     if (id) focusSpan(id, false);
@@ -450,7 +520,11 @@
   });
 
   document.body.addEventListener("htmx:afterRequest", (e) => {
-    if (e.detail.elt === selectForm && e.detail.successful) {
+    if (e.detail.elt === selectForm && e.detail.successful && e.detail.xhr.status < 400) {
+      if (e.detail.xhr.getResponseHeader("Marginalia-Shown") === "no") {
+        selectForm.reset(); // saved: keep the message in view, and nothing to save twice
+        return;
+      }
       hide(selectPanel);
       selectForm.reset();
       selectForm.querySelector(".suggestions").innerHTML = "";
