@@ -21,9 +21,13 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP) ## Set up everything (venv, install, migrate, demo data) and serve on http://127.0.0.1:8000
+run: $(STAMP) ## Set up everything (venv, install, migrate, demo data), serve on http://127.0.0.1:8000 with a background worker
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py resume_jobs --verbosity 0
+	@# The worker runs imports and large exports; it stops with the server (Ctrl-C stops both).
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload --interval 0.1 --verbosity 0 & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Lint and run the whole test suite (browser tests need /usr/bin/chromium)
@@ -35,8 +39,8 @@ lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py and scale.py need PostgreSQL)
-	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/export.py bench/scale.py; do \
+bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, claims_export.py, agreement.py, scale.py need PostgreSQL)
+	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/suggestions.py bench/claims.py bench/export.py bench/claims_export.py bench/agreement.py bench/scale.py; do \
 		$(PY) $$b || exit 1; \
 	done
 

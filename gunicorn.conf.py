@@ -3,7 +3,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; see README).
 
 The master loads the app (preload_app) and warms it before any worker exists: the spaCy pipeline, the
 URL patterns and every view module, every template (compiled, partials included), the translation
-catalogue, and the vocabulary matchers (`annotations.suggestions.warm`, when that exists). The
+catalogue, and the vocabulary matchers (`annotations.suggestions.warm`). The
 workers are forked from it and so start warm, each opening its database connection as it starts: the
 first request of a new worker costs what any other does. They also share the master's memory pages
 until they write to them; `gc.freeze()` before the fork keeps the garbage collector from touching,
@@ -62,12 +62,10 @@ def warm_up() -> list[str]:
                 engine.get_template(path.relative_to(directory).as_posix())
                 count += 1
     warmed.append(f"{count} templates")
-    try:
-        from annotations.suggestions import warm
-    except ImportError:
-        warm = None
-    if warm is not None:
-        warm()
+    from annotations.suggestions import warm
+
+    # The vocabulary compiled for the suggestions (False, and left to the first reader, before migrate).
+    if warm():
         warmed.append("vocabulary matchers")
     # A connection opened while warming must not be shared by the forked workers.
     connections.close_all()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from annotations.models import Alias, Change, Note, SavedSet, Span, Tag, Term
+from annotations.models import Alias, Change, Claim, ClaimAttribute, Note, SavedSet, Span, Tag, Term
 
 
 class AliasInline(admin.TabularInline):
@@ -14,6 +14,9 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["kind", "actor_type"]
     search_fields = ["label", "slug", "aliases__name"]
     inlines = [AliasInline]
+    # Merging and retiring happen on the Vocabulary screens, through Term.merge_into/retire: tags move,
+    # the history records it, and loops are refused. Here they are only shown.
+    readonly_fields = ["merged_into", "retired_at", "created_by"]
 
 
 class TagInline(admin.TabularInline):
@@ -41,3 +44,16 @@ class ChangeAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SavedSet)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "article", "speaker_kind", "stance", "certainty", "created_by", "deleted_at"]
+    list_filter = ["speaker_kind", "stance", "certainty", "claim_type"]
+    raw_id_fields = ["span", "article", "speaker", "speaker_group", "target"]
+    readonly_fields = ["version"]
+
+
+@admin.register(ClaimAttribute)
+class ClaimAttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "label", "value_type", "position"]

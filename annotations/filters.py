@@ -15,7 +15,11 @@ Parameters (AND across parameters; a repeated parameter matches any of its value
   created_from    YYYY-MM-DD, the span's creation date >= (inclusive)
   created_to      YYYY-MM-DD, the span's creation date <= (inclusive)
   q               text found in the quote or in a live note on the span (case-insensitive)
+  coding          adjudicated: only the leads' adjudicated passages; analysts: only the analysts' own
+                  (without adjudicated copies); empty: every coding
   sort            created | updated | article | published | analyst, "-" prefix for descending
+  view            passages (the default) | claims: the Claims view, whose form (ClaimFilterForm in
+                  annotations/filters_claims.py) adds the claim parameters; `filter_form_for` picks the form
 
 term, role and kind constrain the same tag: `term=irgc&role=agent` finds passages where the IRGC
 (or a part of it) is the agent, not passages that mention the IRGC and have some other agent.
@@ -35,6 +39,7 @@ from django.http import QueryDict
 
 from annotations.models import Note, Span, Tag, Term
 from corpus.models import Article, Source
+from ops.inputs import parse_id
 
 FILTER_PARAMS: tuple[str, ...] = (
     "article",
@@ -48,9 +53,25 @@ FILTER_PARAMS: tuple[str, ...] = (
     "created_from",
     "created_to",
     "q",
+    "coding",
 )
 MULTI_VALUED = frozenset({"term", "analyst"})
 ME = "me"
+VIEWS = {"passages": "Passages", "claims": "Claims"}
+# Parameters of the Claims view only (see annotations/filters_claims.py); the passages view refuses them
+# rather than ignoring them, so a hand-written URL never shows more than it says.
+CLAIM_PARAMS: tuple[str, ...] = (
+    "speaker",
+    "speaker_role",
+    "attribution",
+    "claim_type",
+    "stance",
+    "target",
+    "certainty",
+    "modality",
+    "evidence",
+    "contested",
+)
 
 # sort value -> ordering; pk last so pages never shuffle rows with equal keys.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -104,6 +125,17 @@ DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD."}
 
 
 class SpanFilterForm(forms.Form):
+    """The filter of the passages view. Subclasses (ClaimFilterForm) add parameters and set `VIEW`."""
+
+    VIEW = "passages"
+    params: tuple[str, ...] = FILTER_PARAMS
+    multi_valued: frozenset[str] = MULTI_VALUED
+
+    view = forms.ChoiceField(
+        required=False,
+        choices=[("", "Passages"), *VIEWS.items()],
+        error_messages={"invalid_choice": "“%(value)s” is not a view; use passages or claims."},
+    )
     article = forms.CharField(required=False)
     source = forms.CharField(required=False)
     published_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
@@ -125,6 +157,11 @@ class SpanFilterForm(forms.Form):
     created_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     created_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     q = forms.CharField(required=False, max_length=500, strip=True)
+    coding = forms.ChoiceField(
+        required=False,
+        choices=[("", "Every coding"), ("adjudicated", "Adjudicated only"), ("analysts", "Analysts' own")],
+        error_messages={"invalid_choice": "“%(value)s” is not a coding; use adjudicated or analysts."},
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[("", "Default order"), *SORT_LABELS.items()],
@@ -146,9 +183,9 @@ class SpanFilterForm(forms.Form):
         value = self.cleaned_data["article"].strip()
         if not value:
             return None
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise forms.ValidationError(f"Article must be an article id (a number), not “{value}”.")
-        article = Article.objects.filter(pk=int(value)).only("pk", "title").first()
+        article = Article.objects.filter(pk=parse_id(value)).only("pk", "title").first()
         if article is None:
             raise forms.ValidationError(f"There is no article with id {value}.")
         return article
@@ -157,7 +194,7 @@ class SpanFilterForm(forms.Form):
         value = self.cleaned_data["source"].strip()
         if not value:
             return None
-        source = Source.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        source = Source.objects.filter(pk=parse_id(value)).first() if parse_id(value) else None
         source = source or Source.objects.filter(name__iexact=value).first()
         if source is None:
             raise forms.ValidationError(f"There is no source “{value}”.")
@@ -194,6 +231,13 @@ class SpanFilterForm(forms.Form):
             low, high = data.get(start), data.get(end)
             if isinstance(low, date) and isinstance(high, date) and low > high:
                 self.add_error(end, f"The {what} range ends ({high}) before it starts ({low}).")
+        if self.VIEW == "passages":
+            for name in CLAIM_PARAMS:
+                if any(value.strip() for value in self.data.getlist(name)):
+                    # Not a field of this form, so add_error() would refuse it: filed under its own name.
+                    self._errors[name] = self.error_class(
+                        [f"{name} filters claims: add view=claims (the Claims view)."]
+                    )
         return data
 
     def spans(self) -> QuerySet[Span]:
@@ -211,7 +255,7 @@ class SpanFilterForm(forms.Form):
         if data["published_to"]:
             spans = spans.filter(article__published__lte=data["published_to"])
         if data["term"] or data["role"] or data["kind"]:
-            spans = spans.filter(Exists(self._matching_tags()))
+            spans = spans.filter(Exists(self._matching_tags("pk")))
         if data["analyst"]:
             spans = spans.filter(created_by__in=data["analyst"])
         if data["created_from"]:
@@ -219,19 +263,23 @@ class SpanFilterForm(forms.Form):
         if data["created_to"]:
             spans = spans.filter(created_at__date__lte=data["created_to"])
         if data["q"]:
-            # Two searches the trigram indexes serve (PostgreSQL, migration 0008), joined by UNION: an OR
+            # Two searches the trigram indexes serve (PostgreSQL, migration 0009), joined by UNION: an OR
             # across the passage and its notes would read every passage (2 s at 1,000,000).
             in_quotes = Span.objects.filter(quote__icontains=data["q"]).order_by().values("pk")
             in_notes = Note.objects.live().filter(text__icontains=data["q"]).order_by().values("span_id")
             spans = spans.filter(pk__in=in_quotes.union(in_notes))
+        if data["coding"] == "adjudicated":
+            spans = spans.adjudicated()
+        elif data["coding"] == "analysts":
+            spans = spans.coded()
         if data["sort"]:
             spans = spans.order_by(*SORTS[data["sort"]])
         return spans
 
-    def _matching_tags(self) -> QuerySet[Tag]:
+    def _matching_tags(self, span_ref: str) -> QuerySet[Tag]:
         # One tag must satisfy term, role and kind together (see the module docstring).
         data = self.cleaned_data
-        tags = Tag.objects.filter(span=OuterRef("pk"))
+        tags = Tag.objects.filter(span=OuterRef(span_ref))
         if data["term"]:
             term_ids: set[int] = set()
             for term in data["term"]:
@@ -247,13 +295,15 @@ class SpanFilterForm(forms.Form):
         """The filter (without sort or page) as a canonical query string; with `owner`, "me" becomes
         their username so a saved set keeps meaning the same passages whoever opens it."""
         query = QueryDict(mutable=True)
-        for name in FILTER_PARAMS:
+        if self.VIEW != "passages":
+            query["view"] = self.VIEW
+        for name in self.params:
             values = self.data.getlist(name) if self.is_bound else []
             values = [value.strip() for value in values if value.strip()]
             if owner is not None and name == "analyst":
                 values = [owner.get_username() if value == ME else value for value in values]
             if values:
-                query.setlist(name, values if name in MULTI_VALUED else values[:1])
+                query.setlist(name, values if name in self.multi_valued else values[:1])
         return query.urlencode()
 
     def in_words(self) -> str:
@@ -280,6 +330,8 @@ class SpanFilterForm(forms.Form):
             parts.append("created " + _range_in_words(data["created_from"], data["created_to"]))
         if data["q"]:
             parts.append(f"text “{data['q']}”")
+        if data["coding"]:
+            parts.append("adjudicated only" if data["coding"] == "adjudicated" else "analysts' own coding")
         return " · ".join(parts) or "every passage"
 
 

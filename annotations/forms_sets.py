@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
 
-from annotations.filters import SpanFilterForm
+from annotations.filters_claims import filter_form_for
 from annotations.models import SavedSet
 
 NAME_ERRORS = {"required": "Give the set a name.", "max_length": "Keep the name under 200 characters."}
@@ -36,7 +36,7 @@ class SavedSetForm(forms.Form):
 
     def clean_query(self) -> str:
         # A set is saved from a filter the screen accepted; refuse one it would not.
-        filter_form = SpanFilterForm(QueryDict(self.cleaned_data["query"]), user=self.owner)
+        filter_form = filter_form_for(QueryDict(self.cleaned_data["query"]), user=self.owner)
         if not filter_form.is_valid():
             raise forms.ValidationError("The filter has errors; fix them before saving it as a set.")
         return filter_form.query_string(owner=self.owner)

@@ -11,6 +11,7 @@
 - Importing the same file twice creates nothing twice: a passage is the same when article, start, end,
   analyst and quote are; its tags and notes are added only if missing.
 - One transaction per passage: a passage is imported whole or not at all.
+- Claims come with their passages (the JSONL's `claims`, or the claims JSONL): see importing_claims.py.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.utils import timezone
 from annotations.anchoring import reanchor
 from annotations.export import JSONL_FORMAT, LONG_CSV_COLUMNS, unneutralise
 from annotations.history import record
+from annotations.importing_claims import ClaimImport, claims_as_passages
 from annotations.models import PREFIX_LENGTH, Note, Span, Tag, Term
 from corpus.models import Article
 
@@ -54,6 +56,8 @@ class ImportReport:
     new_analysts: list[str] = field(default_factory=list)
     tags_added: int = 0
     notes_added: int = 0
+    claims_added: int = 0
+    claim_problems: list[str] = field(default_factory=list)
     # Passages not imported, as read, each with "import_problem": written to the orphans file.
     unplaced: list[dict[str, Any]] = field(default_factory=list)
 
@@ -73,6 +77,10 @@ class ImportReport:
             parts.append(f"tags not imported {len(self.term_problems)}")
         if self.new_analysts:
             parts.append(f"new inactive analysts {len(self.new_analysts)}")
+        if self.claims_added or self.claim_problems:
+            parts.append(f"claims imported {self.claims_added}")
+        if self.claim_problems:
+            parts.append(f"claims not imported {len(self.claim_problems)}")
         return ", ".join(parts)
 
     def lines(self) -> list[str]:
@@ -85,6 +93,7 @@ class ImportReport:
             ("Refused", self.refused),
             ("Tags not imported", self.term_problems),
             ("New analysts, created inactive", self.new_analysts),
+            ("Claims not imported", self.claim_problems),
         ):
             if entries:
                 out.append(f"{title}:")
@@ -184,7 +193,7 @@ def read_passages(path: Path) -> Iterator[tuple[str, dict[str, Any] | str]]:
         if suffix == ".csv":
             yield from read_long_csv(handle)
         elif suffix in (".jsonl", ".ndjson", ".json"):
-            yield from read_jsonl(handle)
+            yield from claims_as_passages(read_jsonl(handle))
         else:
             raise UnreadableFile(f"{path.name}: unknown file type “{suffix}”; import reads .jsonl or .csv")
 
@@ -221,9 +230,8 @@ class Importer:
     def term(self, slug: str) -> Term | None:
         if slug not in self._terms:
             term = Term.objects.filter(slug=slug).first()
-            while term is not None and term.merged_into_id:  # a merged term's tags go to the survivor
-                term = term.merged_into
-            self._terms[slug] = term
+            # A merged term's tags go to the survivor (a bounded walk: an old database may hold a loop).
+            self._terms[slug] = term.survivor() if term is not None else None
         return self._terms[slug]
 
     def analyst(self, username: str) -> AbstractBaseUser:
@@ -355,6 +363,7 @@ class Importer:
             self.add_tag(where, span, analyst, entry)
         for entry in passage.get("notes") or []:
             self.add_note(span, entry)
+        ClaimImport(self, where, span, shift=start - int(passage["start"])).run(passage.get("claims") or [])
 
     def add_tag(self, where: str, span: Span, analyst: AbstractBaseUser, entry: dict[str, Any]) -> None:
         slug, role = str(entry.get("id", "")), str(entry.get("role", ""))

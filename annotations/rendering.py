@@ -12,12 +12,16 @@ The markup is proportional to what is on screen, not to how deeply passages nest
   passages cover a point is asked of the server on click (views/spans.py `choose_span`, `?at=OFFSET`),
   and the marks of one passage are the runs between its start and end.
 - an empty `<a id="span-ID"></a>` stands where each passage starts, in reading order, so that
-  `/articles/<id>/#span-<id>` links land on it and `j`/`k` can walk the passages.
+  `/articles/<id>/#span-<id>` links land on it and `j`/`k` can walk the passages; a passage with
+  claims has `class="anchor claimed"` there (its claim marker, static/css/claims.css).
 - uncovered text is `<span data-o="START">`, or a vocabulary suggestion (annotations/suggestions.py)
-  `<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">`, which holds its
-  body characters like any other piece, so selections across it map to offsets as before.
+  `<span class="suggest" data-o="START" data-term="ID" data-end="END" title="…">` (class
+  `suggest confirm` for one the rules inferred, `suggest new` with data-label and data-type for a
+  new actor), which holds its body characters like any other piece, so selections across it map to
+  offsets as before.
 
-The passages are BodyRow (SpanQuerySet.for_body): where each lies and the kinds of its tags as bits.
+The passages are BodyRow (SpanQuerySet.for_body): where each lies, the kinds of its tags as bits, and
+whether it holds claims.
 """
 
 from __future__ import annotations
@@ -86,7 +90,8 @@ def render_paragraphs(
         change[0] -= 1
         change[1] -= actor
         change[2] -= event
-        opens[span.start] = opens.get(span.start, "") + f'<a id="span-{span.pk}"></a>'
+        marker = ' class="anchor claimed"' if span.claimed else ""
+        opens[span.start] = opens.get(span.start, "") + f'<a id="span-{span.pk}"{marker}></a>'
     cuts = sorted(changes)
 
     html: dict[int, str] = {}
@@ -139,23 +144,46 @@ class _PlainText:
         while i < len(suggestions) and suggestions[i][0] < start:
             i += 1  # began in text already rendered (or inside a passage)
         while i < len(suggestions) and suggestions[i][0] < end:
-            s_start, s_end, term_id = suggestions[i]
+            s_start, s_end = suggestions[i][0], suggestions[i][1]
             i += 1
             if s_end > end or s_start < position:
                 continue  # would cross into a passage or the next paragraph, or overlap the last one
             if s_start > position:
                 text = escape(body[position:s_start], quote=False)
                 parts.append(f'<span data-o="{position}">{text}</span>')
-            title = escape(f"Suggest: {self.labels.get(term_id, 'a term')} — click to tag")
-            parts.append(
-                f'<span class="suggest" data-o="{s_start}" data-term="{term_id}" data-end="{s_end}" '
-                f'title="{title}">{escape(body[s_start:s_end], quote=False)}</span>'
-            )
+            parts.append(_suggestion(body, suggestions[i - 1], self.labels))
             position = s_end
         self.next = i
         if position < end:
             parts.append(f'<span data-o="{position}">{escape(body[position:end], quote=False)}</span>')
         return "".join(parts)
+
+
+def _suggestion(body: str, suggestion: Sequence, labels: dict[int, str]) -> str:
+    """One suggestion's underline: certain (a name of the vocabulary), confirm (inferred by the
+    rules: a different underline) or new (a name the vocabulary lacks: "new actor?")."""
+    start, end, term_id = suggestion[0], suggestion[1], suggestion[2]
+    certainty = suggestion[3] if len(suggestion) > 3 else "certain"
+    text = escape(body[start:end], quote=False)
+    if certainty == "new":
+        label, actor_type = suggestion[5], suggestion[6]
+        title = escape(f"New actor? {label} ({actor_type.replace('_', ' ')}) — click to add and tag")
+        return (
+            f'<span class="suggest new" data-o="{start}" data-term="" data-end="{end}" '
+            f'data-label="{escape(label)}" data-type="{actor_type}" title="{title}">{text}</span>'
+        )
+    label = labels.get(term_id, "a term")
+    if certainty == "confirm":
+        title = escape(f"Confirm: {label}? — click to tag")
+        return (
+            f'<span class="suggest confirm" data-o="{start}" data-term="{term_id}" data-end="{end}" '
+            f'data-kind="{suggestion[4]}" title="{title}">{text}</span>'
+        )
+    title = escape(f"Suggest: {label} — click to tag")
+    return (
+        f'<span class="suggest" data-o="{start}" data-term="{term_id}" data-end="{end}" '
+        f'title="{title}">{text}</span>'
+    )
 
 
 def render_body(
@@ -174,8 +202,8 @@ def _clip(text: str, length: int) -> str:
 
 
 def render_passage_item(span: SpanRow) -> str:
-    """One item of the side list: quote, tags with roles, analyst, notes. Its id, `passage-ID`, is what a
-    save's answer swaps out of band (views/repaint.py)."""
+    """One item of the side list: quote, tags with roles, claims (`claim_list`), analyst, notes. Its id,
+    `passage-ID`, is what a save's answer swaps out of band (views/repaint.py)."""
     tags = "".join(
         f'<span class="term {tag.term.kind}">{escape(tag.term.label)} <small>{tag.role}</small></span> '
         for tag in span.tag_list
@@ -185,12 +213,15 @@ def render_passage_item(span: SpanRow) -> str:
         f'<span class="by">— {escape(note.author.get_username())}</span></p>'
         for note in span.note_list
     )
+    # Claims: speaker → stance → target, one line each.
+    claims = "".join(f'<span class="claim">{escape(claim.summary)}</span>' for claim in span.claim_list)
     return (
         f'<li id="passage-{span.pk}" class="passage" data-span="{span.pk}">'
         f'<a class="passage-link" href="#span-{span.pk}" data-span="{span.pk}">'
         f"“{escape(_clip(span.quote, 140))}”</a>"
         f'<span class="tags">{tags}</span>'
-        f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
+        + (f'<span class="claims">{claims}</span>' if claims else "")
+        + f'<span class="by">{escape(span.created_by.get_username())}</span>{notes}</li>'
     )
 
 

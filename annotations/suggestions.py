@@ -1,30 +1,48 @@
-"""Vocabulary suggestions in the reader: the names of active terms that spaCy finds in an article.
+"""Vocabulary suggestions in the reader: the mentions of actors the rules find in an article
+(annotations/mentions/), less the pairs analysts rejected there and what passages already cover.
 
-A name (label or alias) that belongs to more than one active term is ambiguous ("Tehran": Iran or
-its government?) and suggests nothing. Suggestions are cached per article, body and vocabulary
-version; the version is read in two cheap aggregate queries, so any edit of the vocabulary
-(a term added, edited, retired or merged; an alias added, removed or moved) shows at once.
+Each suggestion is certain (a name of the vocabulary that one term holds), confirm (inferred: a
+capital for its government, a people for its state, a near miss…) or new (a name that looks like
+a person or an organisation and matches no term: "new actor?").
+
+Shared state for several processes: the vocabulary's version is one row (VocabularyVersion),
+bumped in the same transaction as any change of a term or an alias. Each process compiles the
+vocabulary once per version (`vocabulary_index`, built ahead by `warm()`); each article's
+suggestions are kept in Django's cache (Redis when CACHE_URL/REDIS_URL is set) under its body's
+hash and the version, so every worker reuses what one computed.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
+import logging
+import threading
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db import DatabaseError
+from django.db.models import Q
 from django.http import HttpRequest
 
-from annotations.models import Alias, Span, Term
+from annotations.mentions.index import AliasRow, TermRow, VocabularyIndex, build_index
+from annotations.mentions.rules import CERTAIN, CONFIRM, NEW, Mention, find_mentions, mention_key
+from annotations.models import Alias, Change, Span, SuggestionRejection, Term, VocabularyVersion
 from corpus.models import Article
-from corpus.nlp import phrase_matches
+
+__all__ = ["CERTAIN", "CONFIRM", "NEW", "Mention", "Suggestion"]
+
+log = logging.getLogger(__name__)
 
 SESSION_KEY = "hide_suggestions"
 CACHE_SECONDS = 24 * 60 * 60
+# Part of every cache key: a deploy whose rules find other mentions never reads the old ones.
+RULES_VERSION = "2"
 
-Suggestion = tuple[int, int, int]  # start, end (code points, end exclusive), term id
+Suggestion = Mention  # start, end (code points, end exclusive), term id (None: a new actor), …
+
+_compiled: tuple[str, VocabularyIndex] | None = None
+_compiling = threading.Lock()
 
 
 def suggestions_shown(request: HttpRequest) -> bool:
@@ -33,18 +51,80 @@ def suggestions_shown(request: HttpRequest) -> bool:
 
 
 def vocabulary_version() -> str:
-    """Changes whenever a name of an active term can have changed. Term.updated_at moves on every
-    save (edit, retire, merge, bring back); aliases are only added, removed or moved to another
-    term, which the count, the highest id and the sum of term ids see."""
-    terms = Term.objects.order_by().aggregate(n=Count("pk"), top=Max("pk"), at=Max("updated_at"))
-    aliases = Alias.objects.order_by().aggregate(n=Count("pk"), top=Max("pk"), terms=Sum("term_id"))
-    raw = f"{terms['n']}:{terms['top']}:{terms['at']}:{aliases['n']}:{aliases['top']}:{aliases['terms']}"
-    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+    """Changes with every change of a term or an alias (one primary-key read)."""
+    return VocabularyVersion.key()
+
+
+def vocabulary_index(version: str | None = None) -> VocabularyIndex:
+    """The vocabulary compiled for the rules, built once per version in this process."""
+    global _compiled
+    version = version or vocabulary_version()
+    compiled = _compiled
+    if compiled is not None and compiled[0] == version:
+        return compiled[1]
+    with _compiling:  # one build per process, however many threads ask at once
+        if _compiled is None or _compiled[0] != version:
+            _compiled = (version, _load_index())
+        return _compiled[1]
+
+
+def _load_index() -> VocabularyIndex:
+    """Three queries: the terms, their names, and which generic names an analyst added."""
+    terms, retired_ids, retired = [], set(), []
+    for pk, label, kind, actor_type, country, retired_at in Term.objects.order_by("pk").values_list(
+        "pk", "label", "kind", "actor_type", "country", "retired_at"
+    ):
+        if retired_at is None:
+            terms.append(TermRow(pk, label, kind, actor_type, country))
+        else:
+            retired_ids.add(pk)
+            retired.append(label)
+    rows = []
+    for pk, term_id, name in Alias.objects.order_by("pk").values_list("pk", "term_id", "name"):
+        if term_id in retired_ids:
+            retired.append(name)  # never offered as a new actor
+        else:
+            rows.append((pk, term_id, name))
+    # A generic name ("protesters") counts only if an analyst added it in the app: its history says who.
+    generic = [pk for pk, _term, name in rows if not any(char.isupper() for char in name)]
+    added = set()
+    for start in range(0, len(generic), 2000):
+        added.update(
+            Change.objects.filter(
+                object_type="alias",
+                action=Change.Action.CREATE,
+                actor__isnull=False,
+                object_id__in=generic[start : start + 2000],
+            ).values_list("object_id", flat=True)
+        )
+    return build_index(terms, [AliasRow(term, name, pk in added) for pk, term, name in rows], retired)
+
+
+def warm() -> bool:
+    """Build the spaCy pipeline and compile the vocabulary now, so that the first reader of a new
+    process does not wait for them (call it at start-up, e.g. in gunicorn's `when_ready` with
+    `preload_app`, so workers share the result). False, and nothing built, if the database is not
+    ready (not migrated yet)."""
+    from corpus.nlp import pipeline
+
+    pipeline()
+    try:
+        vocabulary_index()
+    except DatabaseError:
+        log.warning("Vocabulary suggestions not warmed: the database is not ready.")
+        return False
+    return True
+
+
+def mentions_in(text: str) -> list[Mention]:
+    """The rules on any text with the current vocabulary (not cached; no rejections): e.g. to
+    pre-fill a claim's speaker from a passage."""
+    return find_mentions(text, vocabulary_index())
 
 
 def vocabulary_phrases() -> tuple[list[tuple[str, int]], dict[int, str]]:
     """(name, term id) for every label and alias of an active term, ambiguous names left out;
-    and the label of each active term."""
+    and the label of each active term. (For corpus.nlp.phrase_matches; mentions_in is the rules.)"""
     active = Term.objects.active()
     terms = list(active.values_list("pk", "label", "label_key"))
     names = [(label, key, pk) for pk, label, key in terms]
@@ -57,9 +137,10 @@ def vocabulary_phrases() -> tuple[list[tuple[str, int]], dict[int, str]]:
 
 
 def suggestions_for(article: Article, passages: Sequence | None = None) -> list[Suggestion]:
-    """(start, end, term id) of each vocabulary name in the article, in reading order, except those
-    that overlap a live passage. `passages` are the article's live passages if the caller has
-    them (anything with `start` and `end`); otherwise they are read."""
+    """The article's suggestions in reading order (start, end, term id, certainty, kind, …),
+    except the pairs rejected in this article and those overlapping a live passage. `passages`
+    are the article's live passages if the caller has them (anything with `start` and `end`);
+    otherwise they are read. Computing them fills the cache that the reader reads."""
     return suggestions_with_labels(article, passages)[0]
 
 
@@ -67,18 +148,59 @@ def suggestions_with_labels(
     article: Article, passages: Sequence | None = None
 ) -> tuple[list[Suggestion], dict[int, str]]:
     """suggestions_for(), and the label of each suggested term (for the underline's title)."""
-    version = vocabulary_version()
-    key = f"suggestions:{article.pk}:{article.sha256}:{version}"
-    cached = cache.get(key)
-    if cached is None:
-        phrases, all_labels = vocabulary_phrases()
-        found = phrase_matches(article.body, version, phrases) if article.body else []
-        cached = (found, {term_id: all_labels[term_id] for _start, _end, term_id in found})
-        cache.set(key, cached, CACHE_SECONDS)
-    found, labels = cached
+    found, labels = article_mentions(article)
+    found = without_rejected(found, article)
     if passages is None:
         passages = Span.objects.live().in_article(article).only("start", "end")
     return outside(found, [(p.start, p.end) for p in passages]), labels
+
+
+def article_mentions(article: Article) -> tuple[list[Mention], dict[int, str]]:
+    """Every mention the rules find in the article, from the cache or computed once."""
+    version = vocabulary_version()
+    key = f"suggestions:{RULES_VERSION}:{article.pk}:{article.sha256}:{version}"
+    cached = cache.get(key)
+    if cached is None:
+        index = vocabulary_index(version)
+        found = find_mentions(article.body, index) if article.body else []
+        cached = (found, {m.term: index.label(m.term) for m in found if m.term is not None})
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
+def without_rejected(found: list[Mention], article: Article) -> list[Mention]:
+    rejected = set(SuggestionRejection.objects.in_article(article).values_list("key", "term_id"))
+    if not rejected:
+        return found
+    return [mention for mention in found if (mention.key, mention.term) not in rejected]
+
+
+def reject(
+    article: Article, start: int, end: int, term: Term | None, label: str, *, by
+) -> SuggestionRejection:
+    """Hide this name as this term (or as a new actor) in this article, for everyone; counted once
+    per article and pair, however often it is rejected."""
+    text = article.body[start:end]
+    key = mention_key(text)
+    match = Q(article=article, key=key) & (Q(term=term) if term is not None else Q(term__isnull=True))
+    existing = SuggestionRejection.objects.filter(match).first()
+    if existing is not None:
+        return existing
+    found = next((m for m in article_mentions(article)[0] if m.start == start and m.end == end), None)
+    rejection, _created = SuggestionRejection.objects.get_or_create(
+        article=article,
+        key=key,
+        term=term,
+        defaults={
+            "text": text[:200],
+            "label": label[:200],
+            "start": start,
+            "rejected_by": by if by is not None and by.is_authenticated else None,
+            "certainty": found.certainty if found else "",
+            "kind": found.kind if found else "",
+        },
+    )
+    return rejection
 
 
 def outside(suggestions: list[Suggestion], covered: list[tuple[int, int]]) -> list[Suggestion]:

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from annotations.views import annotations_list, notes, reader, side_list, spans, vocabulary
+from annotations.views import (
+    annotations_list,
+    assignments,
+    claims,
+    notes,
+    reader,
+    side_list,
+    spans,
+    suggestions,
+    vocabulary,
+)
 
 app_name = "annotations"
 urlpatterns = [
@@ -9,6 +19,14 @@ urlpatterns = [
     path("articles/<int:article_id>/passages/", side_list.side_list, name="side-list"),
     path("articles/<int:article_id>/activity/", side_list.article_activity, name="article-activity"),
     path("articles/<int:article_id>/suggestions/", reader.show_suggestions, name="suggestions-show"),
+    # Vocabulary suggestions: reject in the reader; the leads' list (annotations/views/suggestions.py).
+    path(
+        "articles/<int:article_id>/suggestions/reject/",
+        suggestions.reject_suggestion,
+        name="suggestion-reject",
+    ),
+    path("vocabulary/rejected/", suggestions.rejected_suggestions, name="rejected-suggestions"),
+    path("vocabulary/rejected/restore/", suggestions.restore_suggestions, name="suggestions-restore"),
     path("articles/<int:article_id>/spans/", spans.create_span, name="span-create"),
     path("articles/<int:article_id>/spans/choose/", spans.choose_span, name="span-choose"),
     path("articles/<int:article_id>/notes/", notes.add_article_note, name="article-note-add"),
@@ -22,6 +40,14 @@ urlpatterns = [
     path("notes/<int:note_id>/edit/", notes.change_note, {"action": "edit"}, name="note-edit"),
     path("notes/<int:note_id>/delete/", notes.change_note, {"action": "delete"}, name="note-delete"),
     path("terms/suggest/", reader.suggest_terms, name="term-suggest"),
+    # Claims in the reader (annotations/views/claims.py).
+    path("articles/<int:article_id>/claims/new/", claims.claim_form, name="claim-form"),
+    path("articles/<int:article_id>/claims/", claims.create_claim, name="claim-create"),
+    path("articles/<int:article_id>/claims/terms/", claims.claim_terms, name="claim-terms"),
+    path("claims/<int:claim_id>/", claims.claim_panel, name="claim-panel"),
+    path("claims/<int:claim_id>/edit/", claims.edit_claim, name="claim-edit"),
+    path("claims/<int:claim_id>/delete/", claims.delete_claim, name="claim-delete"),
+    path("claims/<int:claim_id>/restore/", claims.restore_claim, name="claim-restore"),
     # Vocabulary (annotations/views/vocabulary.py).
     path("vocabulary/", vocabulary.vocabulary, name="vocabulary"),
     path("vocabulary/new/", vocabulary.term_create, name="term-create"),
@@ -38,10 +64,16 @@ urlpatterns = [
     ),
     path("vocabulary/terms/<slug:slug>/merge/", vocabulary.term_merge, name="term-merge"),
     path("vocabulary/terms/<slug:slug>/retire/", vocabulary.term_retire, name="term-retire"),
+    path("vocabulary/terms/<slug:slug>/accept/", vocabulary.term_accept, name="term-accept"),
     # Annotations screen and export (annotations/views/annotations_list.py).
     path("annotations/", annotations_list.annotation_list, name="annotation-list"),
     path("annotations/export/", annotations_list.export, name="export"),
     path("annotations/sets/", annotations_list.save_set, name="save-set"),
     path("annotations/sets/<int:set_id>/", annotations_list.edit_set, name="edit-set"),
     path("annotations/sets/<int:set_id>/delete/", annotations_list.delete_set, name="delete-set"),
+    # Team coding: assignments and My work (annotations/views/assignments.py).
+    path("assignments/new/", assignments.assign, name="assign"),
+    path("assignments/<int:assignment_id>/close/", assignments.close_assignment, name="assignment-close"),
+    path("my-work/", assignments.my_work, name="my-work"),
+    path("my-work/<int:task_id>/status/", assignments.set_status, name="assigned-status"),
 ]

@@ -7,8 +7,10 @@ import hashlib
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Source(models.Model):
@@ -44,14 +46,11 @@ class ArticleQuerySet(models.QuerySet):
         if not query:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
+            from corpus.search import matching
 
-            from corpus.search import ARTICLE_SEARCH_VECTOR
-
-            # alias(), not annotate(): the vector is only filtered on, never selected or grouped by.
-            return self.alias(search_vector=ARTICLE_SEARCH_VECTOR).filter(
-                search_vector=SearchQuery(query, config="english", search_type="websearch")
-            )
+            # alias(), not annotate(): the live vector is only filtered on, never selected or grouped by.
+            alias, condition = matching(query)
+            return self.alias(**alias).filter(condition)
         filtered = self
         for word in query.split():
             in_title_or_authors = models.Q(title__icontains=word) | models.Q(authors__icontains=word)
@@ -76,11 +75,27 @@ class ArticleQuerySet(models.QuerySet):
         queryset holds before any LIMIT: for a page of a list, use Article.attach_passage_counts."""
         return self.annotate(passage_count=_LIVE_PASSAGES)
 
+    def analysing(self) -> ArticleQuerySet:
+        """Stored but not yet through the background analysis (sentences, suggestions warm-up)."""
+        return self.filter(analysed_at__isnull=True)
+
+    def analyse(self, batch_size: int = 64) -> int:
+        """Analyse those of these articles still analysing; see corpus.analysis."""
+        from corpus.analysis import analyse_articles
+
+        return analyse_articles(self, batch_size=batch_size)
+
     def by_date(self, oldest_first: bool = False) -> ArticleQuerySet:
         """Newest (or oldest) first; undated articles last either way."""
         published = models.F("published")
         order = published.asc(nulls_last=True) if oldest_first else published.desc(nulls_last=True)
         return self.order_by(order, "title", "pk")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector serves the database's full-text search only: never worth reading into Python.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -102,13 +117,27 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # None while the article waits for its background analysis (it is listed and readable already).
+    # Only the importer stores articles unanalysed; one made any other way counts as analysed (its
+    # sentences, if missing, are computed when first needed: ensure_sentence_starts).
+    analysed_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False)
     original_filename = models.CharField(max_length=500, blank=True)
+    # PostgreSQL full text, stored by the background analysis (corpus.search); always empty on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published", "title"]
-        indexes = [models.Index(fields=["published"]), models.Index(fields=["source", "published"])]
+        indexes = [
+            models.Index(fields=["published"]),
+            models.Index(fields=["source", "published"]),
+            models.Index(
+                fields=["imported_at"],
+                condition=models.Q(analysed_at__isnull=True),
+                name="corpus_article_analysing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -138,6 +167,10 @@ class Article(models.Model):
     @staticmethod
     def hash_body(body: str) -> str:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+    @property
+    def analysing(self) -> bool:
+        return self.analysed_at is None
 
     @property
     def author_list(self) -> list[str]:

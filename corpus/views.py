@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from corpus.forms import ArticleFilterForm, ImportForm
-from corpus.importers import ImportReport, import_text, import_uploads
+from corpus.importers import ImportReport, import_text
+from corpus.importers.jobs import start_import_job
 from corpus.models import Article
+from ops.inputs import refuses_unreadable_upload, unreadable_message, unreadable_status
 
 ARTICLES_PER_PAGE = 25
 
@@ -36,22 +39,43 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _unreadable_upload(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Django stops reading an upload at DATA_UPLOAD_MAX_NUMBER_FILES (or too much pasted text);
+    none of it can be kept. The page says so in its own words (ops.inputs reads the body first)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    too_many = isinstance(error, TooManyFilesSent)
+    return _import_page(
+        request,
+        ImportForm(),
+        None,
+        too_many_files=too_many,
+        upload_refused="" if too_many else unreadable_message(error),
+        status=unreadable_status(error),
+    )
+
+
+@refuses_unreadable_upload(_unreadable_upload)
 def import_articles(request: HttpRequest) -> HttpResponse:
-    report = None
+    """Pasted text is stored at once (its analysis follows in the background); files go to a job
+    that a worker runs, and the answer is the job's page, which follows its progress."""
+    report = job = None
     if request.method == "POST":
-        try:
-            form = ImportForm(request.POST, request.FILES)
-        except TooManyFilesSent:
-            # Django stops reading an upload at DATA_UPLOAD_MAX_NUMBER_FILES; none of it can be kept.
-            return _import_page(request, ImportForm(), None, too_many_files=True, status=400)
+        form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = _import(form, request.user)
-            pasted_refused = any(r.status == "refused" and r.name == "pasted text" for r in report.results)
+            report = _import_pasted(form, request.user)
+            pasted_refused = bool(report.refused)
+            if form.cleaned_data["files"]:
+                job = start_import_job(
+                    form.cleaned_data["files"], request.user, [] if pasted_refused else report.results
+                )
+                if not pasted_refused:
+                    return redirect(job)
             if not pasted_refused:
                 form = ImportForm()  # done: a clean form for the next import; else keep the text typed
     else:
         form = ImportForm()
-    return _import_page(request, form, report)
+    return _import_page(request, form, report if report and report.results else None, job=job)
 
 
 def _import_page(
@@ -60,30 +84,33 @@ def _import_page(
     report: ImportReport | None,
     *,
     too_many_files: bool = False,
+    upload_refused: str = "",
     status: int = 200,
+    job=None,
 ) -> HttpResponse:
     context = {
         "form": form,
         "report": report,
+        "job": job,
         "too_many_files": too_many_files,
+        "upload_refused": upload_refused,
         "max_import_bytes": settings.MARGINALIA_MAX_IMPORT_BYTES,
         "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }
     return render(request, "corpus/import.html", context, status=status)
 
 
-def _import(form: ImportForm, user) -> ImportReport:
+def _import_pasted(form: ImportForm, user) -> ImportReport:
     data = form.cleaned_data
-    report = import_uploads(data["files"], user=user) if data["files"] else ImportReport()
-    if form.has_pasted_text:
-        pasted = import_text(
-            title=data["title"],
-            text=data["text"],
-            user=user,
-            source=data["source"],
-            authors=data["authors"],
-            published=data["published"],
-            url=data["url"],
-        )
-        report.results.extend(pasted.results)
-    return report
+    if not form.has_pasted_text:
+        return ImportReport()
+    return import_text(
+        title=data["title"],
+        text=data["text"],
+        user=user,
+        source=data["source"],
+        authors=data["authors"],
+        published=data["published"],
+        url=data["url"],
+        background=True,
+    )

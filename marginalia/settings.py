@@ -7,6 +7,7 @@ a development secret key. Production refuses to start on that key.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,8 +59,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "corpus",
     "annotations",
+    "analysis",  # agreement, adjudication, the discourse network; depends on annotations, never the reverse
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into our login page with the reason (security block).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marginalia.urls"
@@ -154,8 +159,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# --- Security: login throttling and HTTPS (issue 7; README "Production") -----------------------------
+# Login throttling with django-axes: 10 failed log-ins for one username from one address lock that pair
+# out for 15 minutes; the login page says so (registration/login.html, rendered with axes' context).
+# Unlock early with `manage.py axes_reset_username NAME` (or axes_reset_ip / axes_reset); lockouts are
+# listed in the admin under "Access attempts".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+AXES_VERBOSE = False
+
+# HTTPS. Production runs behind TLS: with DEBUG off, plain http is redirected to https, browsers are told
+# to use https only (HSTS, a year, subdomains included, preload allowed), and the session and CSRF
+# cookies are Secure. Each is overridable from the environment (e.g. SECURE_SSL_REDIRECT=0 to try the
+# production settings on a laptop; README "Try the production settings locally").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# BEHIND_PROXY=1: a reverse proxy (nginx, Caddy, a load balancer) terminates TLS and is the only way in.
+# Then X-Forwarded-Proto tells Django the request was https, and X-Forwarded-For gives axes the client's
+# address (the proxy must set both and overwrite whatever the client sent). Never set it without such a
+# proxy: a client could then claim https, or another client's address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# --- End of the security block ------------------------------------------------------------------------
 
 # Import limits and the spaCy pipeline.
 MARGINALIA_MAX_IMPORT_BYTES = int(os.environ.get("MARGINALIA_MAX_IMPORT_BYTES", 5 * 1024 * 1024))
@@ -164,9 +203,67 @@ MARGINALIA_SPACY_MODEL = os.environ.get("MARGINALIA_SPACY_MODEL", "")
 # Underline the vocabulary's names found in the reader's text; analysts can still hide them.
 MARGINALIA_SUGGESTIONS = env_bool("MARGINALIA_SUGGESTIONS", True)
 
+# --- Cache shared by every process (suggestions per article): Redis when CACHE_URL or REDIS_URL
+# is set (redis://, rediss:// or unix://), local memory of each process otherwise. ---
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}.")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "marginalia"),
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# --- Background jobs (imports of uploads, large exports, article analysis) -------------------------
+# django-tasks (Django 6's django.tasks API) with its database queue: SQLite or PostgreSQL, nothing else
+# to run but `manage.py db_worker` (make run starts it). Several workers on several hosts share the
+# queue through PostgreSQL; a team on Celery or RQ swaps the BACKEND here, not the code.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Finished exports wait here for their download (a folder every web process can read).
+MARGINALIA_JOB_FILES = Path(os.environ.get("MARGINALIA_JOB_FILES", BASE_DIR / "job-files"))
+# A running job whose worker sent no news for this long was killed: `resume_jobs` and its page resume it.
+MARGINALIA_JOB_STALE_SECONDS = int(os.environ.get("MARGINALIA_JOB_STALE_SECONDS", 60))
+# Exports of more passages than this are written by a worker, then downloaded from the job's page.
+MARGINALIA_EXPORT_JOB_PASSAGES = int(os.environ.get("MARGINALIA_EXPORT_JOB_PASSAGES", 50_000))
+# --- end of background jobs -------------------------------------------------------------------------
+
+
+# --- Operations (ops/): request ids and logging, bad input refused, honest answers after a commit. ---
+INSTALLED_APPS += ["ops"]
+# Outermost: the request id and the one log line see everything, 500s included.
+MIDDLEWARE.insert(0, "ops.requestlog.RequestLogMiddleware")
+# After authentication (an upload page knows its user), before any view or the CSRF check reads input.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "ops.inputs.InputGuardMiddleware",
+)
+# Innermost: knows whether the view committed a change, whatever it raised afterwards.
+MIDDLEWARE.append("ops.saving.SaveTrackingMiddleware")
+# A pooled connection that died with a database restart is replaced before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "ops.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        # stderr: gunicorn and systemd collect it; tracebacks of errors follow their line.
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
+    "loggers": {
+        # Our request lines, refusals and after-commit failures; they reach stderr through the root.
+        "marginalia": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Django logs each 500 with its traceback here; our request line already says 4xx.
+        "django.request": {"level": "ERROR"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
 }
+# --- end of the operations block ---

@@ -7,5 +7,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
+    path("", include("analysis.urls")),
     path("", include("corpus.urls")),
+    path("", include("jobs.urls")),
 ]
+
+# Our error pages (ops/pages.py): the 500 page shows the request id; a 400 names the problem.
+handler400 = "ops.pages.bad_request"
+handler500 = "ops.pages.server_error"

@@ -5,20 +5,22 @@ alice and bob are analysts; charlie leads the team (member of the `leads` group)
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test (not the live server) then look "async" to Django's safety check.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# ../shared beside the repository; MARGINALIA_SHARED points elsewhere (a git worktree has no ../shared).
+SHARED = Path(os.environ.get("MARGINALIA_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
 PASSWORD = "correct-horse-battery"
 
 
@@ -43,9 +45,11 @@ def bob(db) -> User:
 
 @pytest.fixture
 def charlie(db) -> User:
+    from annotations.permissions import leads_group
+
     user = User.objects.create_user("charlie", "charlie@example.org", PASSWORD)
-    leads, _ = Group.objects.get_or_create(name="leads")
-    user.groups.add(leads)
+    # leads_group(), not get_or_create: a browser test's flush empties the group migration 0004 made.
+    user.groups.add(leads_group())
     return user
 
 
@@ -86,6 +90,15 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def load_demo(stdout=None) -> None:
+    """Load the demo as `make run` does: with DEBUG on (load_demo refuses to run in production)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=stdout or io.StringIO())
 
 
 def shared_path(*parts: str) -> Path:

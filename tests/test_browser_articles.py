@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from annotations.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -24,7 +25,8 @@ VALDAI_FIRST_PARAGRAPH = (
 
 @pytest.fixture
 def demo(live_server) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
+        call_command("load_demo", stdout=io.StringIO())
 
 
 def test_analyst_searches_for_suchkov_and_reads_the_valdai_article(page, live_server, demo):

@@ -3,16 +3,14 @@ and the count; the side list loads its next page when scrolled to its end or whe
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.utils import timezone
 
 from annotations.models import Span, Tag, Term
 from annotations.views.side_list import PAGE
 from corpus.models import Article
+from tests.conftest import load_demo
 from tests.test_browser_reader import DEMO_TITLE, drag_select, open_reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(live_server) -> Article:
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()
     return Article.objects.get(title=DEMO_TITLE)
 
 
@@ -74,7 +72,7 @@ def test_a_save_is_one_request_that_updates_text_side_list_activity_and_count(pa
 @pytest.fixture
 def long_article(live_server) -> Article:
     """An article with more passages than one page of the side list, by the demo analyst."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()
     analyst = User.objects.get(username="analyst")
     body = " ".join(f"word{i}" for i in range(PAGE + 40))
     article = Article.objects.create(title="Long", body=body, sha256=Article.hash_body(body))

@@ -197,13 +197,29 @@ def explain_without(query, *scans: str) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_postgresql_search_uses_the_gin_index(demo):
     # Five rows are cheaper to read in full or along another index: with those ways off, the planner
-    # can only use the GIN index if it was built on exactly the expression the query filters on.
+    # can only use the indexes if they fit the query: the stored vectors' GIN index, and the partial
+    # index of the articles whose vector the background analysis has not stored yet.
     plan = explain_without(Article.objects.search("Suchkov"), "seqscan", "indexscan")
-    assert "Bitmap Index Scan on corpus_article_search_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_search_vector_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_unindexed" in plan, plan
     # The list's own query (passage counts, date order) too.
     listing = Article.objects.search("Suchkov").with_passage_counts().by_date()
     plan = explain_without(listing, "seqscan", "indexscan")
-    assert "Bitmap Index Scan on corpus_article_search_gin" in plan, plan
+    assert "Bitmap Index Scan on corpus_article_search_vector_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored search vector is PostgreSQL's")
+def test_search_finds_an_article_before_and_after_its_vector_is_stored(db):
+    body = "Maxim Suchkov writes about the Valdai meeting."
+    article = Article.objects.create(
+        title="Valdai", body=body, sha256=Article.hash_body(body), analysed_at=None
+    )
+    assert article.search_vector is None
+    assert list(Article.objects.search("Suchkov")) == [article]
+    Article.objects.filter(pk=article.pk).analyse()
+    assert Article.objects.filter(pk=article.pk, search_vector__isnull=False).exists()
+    assert list(Article.objects.search("Suchkov")) == [article]
+    assert not Article.objects.search("Soleimani").exists()
 
 
 # --- the import page ------------------------------------------------------------------------------
@@ -225,8 +241,9 @@ def test_upload_of_several_files_shows_a_result_per_file(alice_client, alice):
         SimpleUploadedFile("notes.docx", b"PK\x03\x04"),
         SimpleUploadedFile("rows.jsonl", b'{"title": "Row", "text": "Text of the row."}\n{bad\n'),
     ]
-    response = alice_client.post(IMPORT, {"files": files})
+    response = alice_client.post(IMPORT, {"files": files}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/jobs/")
     html = response.content.decode()
     assert "Result: imported 2, duplicates 0, refused 3" in html
     good = Article.objects.get(title="Good title")
@@ -253,7 +270,9 @@ def test_uploading_the_same_file_again_links_the_existing_article(alice_client):
     content = b"Title\n\nA paragraph about the strike near Baghdad airport."
     alice_client.post(IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]})
     article = Article.objects.get()
-    html = alice_client.post(IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]}).content.decode()
+    html = alice_client.post(
+        IMPORT, {"files": [SimpleUploadedFile("a.txt", content)]}, follow=True
+    ).content.decode()
     assert f"skipped: duplicate of article {article.pk}" in html
     assert f'<a href="{article.get_absolute_url()}">Open article {article.pk}</a>' in html
 
@@ -315,6 +334,6 @@ def test_pasted_text_that_is_a_duplicate_is_reported(alice_client):
 
 def test_a_manifest_alone_imports_nothing_and_says_why(alice_client):
     manifest = SimpleUploadedFile("manifest.csv", b"file,title\na.txt,A\n")
-    html = alice_client.post(IMPORT, {"files": [manifest]}).content.decode()
+    html = alice_client.post(IMPORT, {"files": [manifest]}, follow=True).content.decode()
     assert "Result: imported 0, duplicates 0, refused 0" in html
     assert "a manifest.csv alone only describes other files" in html

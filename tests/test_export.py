@@ -430,7 +430,7 @@ def test_formats_declare_content_type_and_extension():
     assert FORMATS["csv"].content_type == "text/csv; charset=utf-8"
     assert FORMATS["jsonl"].extension == "jsonl"
     assert FORMATS["w3c"].content_type.startswith("application/ld+json")
-    assert set(FORMATS) == {"csv", "csv-long", "jsonl", "w3c", "w3c-jsonl"}
+    assert set(FORMATS) == {"csv", "csv-long", "jsonl", "w3c", "w3c-jsonl", "claims-csv", "claims-jsonl"}
 
 
 def test_unknown_format_is_refused_by_name(db):
@@ -442,9 +442,11 @@ def test_file_name_says_the_set_and_the_date():
     today = date(2026, 11, 22)
     assert export_filename("csv", "IRGC agents", today) == "marginalia-irgc-agents-2026-11-22.csv"
     assert export_filename("csv", None, today) == "marginalia-all-2026-11-22.csv"
-    assert export_filename("csv-long", "x", today) == "marginalia-x-long-2026-11-22.csv"
+    assert export_filename("csv", None, today, bom=True) == "marginalia-all-2026-11-22-excel.csv"
+    assert export_filename("csv-long", "x", today) == "marginalia-x-2026-11-22-long.csv"
     assert export_filename("jsonl", "", today) == "marginalia-all-2026-11-22.jsonl"
-    assert export_filename("w3c", "Set", today) == "marginalia-set-w3c-2026-11-22.jsonld"
+    assert export_filename("w3c", "Set", today) == "marginalia-set-2026-11-22-w3c.jsonld"
+    assert export_filename("w3c-jsonl", "Set", today) == "marginalia-set-2026-11-22-w3c.jsonl"
 
 
 def test_empty_set_gives_just_the_header(db):

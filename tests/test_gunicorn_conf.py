@@ -27,11 +27,14 @@ def test_the_config_preloads_logs_to_stdout_and_reads_workers_from_the_environme
 
 
 @pytest.mark.django_db
-def test_warming_up_builds_the_pipeline_and_compiles_every_template():
+def test_warming_up_builds_the_pipeline_the_vocabulary_and_compiles_every_template(monkeypatch):
+    from annotations import suggestions
     from corpus.nlp import pipeline
 
+    monkeypatch.setattr(suggestions, "_compiled", None)  # as in a new process
     warmed = runpy.run_path(str(CONF))["warm_up"]()
     assert pipeline.cache_info().currsize == 1
+    assert "vocabulary matchers" in warmed and suggestions._compiled is not None
     templates = next(item for item in warmed if item.endswith(" templates"))
     html_files = list((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
     assert int(templates.split()[0]) >= len(html_files) > 10

@@ -1,4 +1,4 @@
-"""The hot paths' queries are the ones the indexes of migration 0008 were built for: the planner can use
+"""The hot paths' queries are the ones the indexes of migration 0009 were built for: the planner can use
 them (with the other ways of reading turned off, since a handful of test rows are cheaper read in full).
 PostgreSQL's trigram indexes serve the type-ahead and the Annotations text filter; on SQLite the
 migration skips them."""

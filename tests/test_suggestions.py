@@ -1,5 +1,6 @@
-"""Vocabulary suggestions: the matcher (corpus/nlp.py), which names suggest which term
-(annotations/suggestions.py), and what the reader shows of them."""
+"""Vocabulary suggestions: the phrase matcher (corpus/nlp.py), which names suggest which term
+(annotations/suggestions.py: certain, confirm, new actor), rejections, the cache, and what the
+reader shows of them. The rules themselves are pinned in test_mention_rules.py."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from annotations.models import Span, Term
-from annotations.suggestions import suggestions_for, suggestions_with_labels
+from annotations.models import Span, SuggestionRejection, Term
+from annotations.suggestions import reject, suggestions_for, suggestions_with_labels
 from corpus.models import Article
 from corpus.nlp import phrase_matches
 
@@ -116,7 +117,7 @@ def vocabulary(db, alice) -> dict[str, Term]:
 
 
 def suggested(article: Article) -> list[tuple[str, int]]:
-    return [(article.body[start:end], term) for start, end, term in suggestions_for(article)]
+    return [(article.body[s.start : s.end], s.term) for s in suggestions_for(article)]
 
 
 def test_labels_and_aliases_of_active_terms_are_suggested(article, vocabulary):
@@ -126,32 +127,37 @@ def test_labels_and_aliases_of_active_terms_are_suggested(article, vocabulary):
         ("Rouhani", vocabulary["rouhani"].pk),
         ("Iran", vocabulary["iran"].pk),
     ]
+    assert {s.certainty for s in suggestions_for(article)} == {"certain"}
 
 
-def test_a_name_of_two_terms_suggests_nothing(article, vocabulary):
+def test_a_name_of_two_terms_suggests_nothing_without_context(article, vocabulary):
     assert "Tehran" not in [text for text, _ in suggested(article)]
 
 
-def test_a_retired_term_suggests_nothing(article, vocabulary, alice):
+def test_a_retired_term_suggests_nothing_not_even_as_a_new_actor(article, vocabulary, charlie):
     assert "Old Guard" not in [text for text, _ in suggested(article)]
-    vocabulary["old_guard"].unretire(by=alice)
+    vocabulary["old_guard"].unretire(by=charlie)
     assert ("Old Guard", vocabulary["old_guard"].pk) in suggested(article)
 
 
-def test_every_vocabulary_edit_shows_at_once(article, vocabulary, alice):
+def test_every_vocabulary_edit_shows_at_once(article, vocabulary, alice, charlie):
     soleimani, rouhani = vocabulary["soleimani"], vocabulary["rouhani"]
     assert ("Qassem Soleimani", soleimani.pk) in suggested(article)
 
-    rouhani.add_alias("Iran", by=alice, shared=True)  # now a name of two terms
-    assert "Iran" not in [text for text, _ in suggested(article)]
+    rouhani.add_alias(
+        "Iran", by=alice, shared=True
+    )  # now a name of two terms: the one named last, to confirm
+    [iran] = [s for s in suggestions_for(article) if s.key == "iran"]
+    assert (iran.term, iran.certainty) == (rouhani.pk, "confirm")
 
-    soleimani.retire(by=alice)
+    soleimani.retire(by=charlie)
     assert "Qassem Soleimani" not in [text for text, _ in suggested(article)]
 
-    rouhani.remove_alias(rouhani.aliases.get(name="Rohani"), by=alice)
-    assert [text for text, _ in suggested(article)] == ["Rouhani"]
+    rouhani.remove_alias(rouhani.aliases.get(name="Rohani"), by=charlie)
+    certain = [article.body[s.start : s.end] for s in suggestions_for(article) if s.certainty == "certain"]
+    assert certain == ["Rouhani"]  # "Rohani" is now only a near miss, to confirm
 
-    rouhani.edit({"label": "President Rouhani"}, by=alice)
+    rouhani.edit({"label": "President Rouhani"}, by=charlie)
     _, labels = suggestions_with_labels(article)
     assert labels == {rouhani.pk: "President Rouhani"}
 
@@ -169,8 +175,44 @@ def test_suggestions_are_cached_until_the_vocabulary_changes(
     article, vocabulary, alice, django_assert_num_queries
 ):
     first = suggestions_for(article, [])
-    with django_assert_num_queries(2):  # the vocabulary's version; the matches come from the cache
+    with django_assert_num_queries(2):  # the vocabulary's version and the article's rejections
         assert suggestions_for(article, []) == first
+    vocabulary["rouhani"].add_alias("Hassan Rohani", by=alice)
+    assert suggestions_for(article, []) == first  # recomputed, same names
+
+
+def test_a_rejected_pair_is_hidden_in_that_article_for_everyone_and_only_there(
+    article, vocabulary, alice, bob
+):
+    other = Article.objects.create(
+        title="Other", body=BODY + " Rouhani.", sha256=Article.hash_body(BODY + " Rouhani.")
+    )
+    rouhani = vocabulary["rouhani"]
+    start = BODY.index("Rouhani")
+    reject(article, start, start + 7, rouhani, "", by=alice)
+    assert ("Rouhani", rouhani.pk) not in suggested(article)
+    assert ("Rohani", rouhani.pk) in suggested(article)  # another name of the same term stays
+    assert ("Rouhani", rouhani.pk) in suggested(other)
+    reject(article, start, start + 7, rouhani, "", by=bob)
+    assert SuggestionRejection.objects.get().rejected_by == alice  # counted once per article and pair
+
+
+def test_a_generic_alias_is_suggested_if_an_analyst_added_it_not_from_a_file(db, alice, tmp_path):
+    from annotations.vocabulary import load_vocabulary
+
+    body = "The protesters marched while the alliance met."
+    article = Article.objects.create(title="Generic", body=body, sha256=Article.hash_body(body))
+    path = tmp_path / "vocabulary.csv"
+    path.write_text(
+        "kind,id,label,code,parent,aliases,description\n"
+        "actor,nato,NATO,,,alliance,\n"
+        "actor,iraqi-protesters,Iraqi protesters,,,protesters,\n",
+        encoding="utf-8",
+    )
+    load_vocabulary(path, user=alice)
+    assert suggested(article) == []
+    Term.objects.get(slug="nato").add_alias("the alliance", by=alice)
+    assert suggested(article) == [("the alliance", Term.objects.get(slug="nato").pk)]
 
 
 # --- The reader ---
@@ -178,15 +220,25 @@ def test_suggestions_are_cached_until_the_vocabulary_changes(
 
 @pytest.fixture
 def demo(db) -> Article:
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 
-def underlines(html: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, term id, text) of every suggestion in the page."""
-    pattern = r'<span class="suggest" data-o="(\d+)" data-term="(\d+)" data-end="(\d+)" title="[^"]*">'
-    found = re.findall(pattern + "([^<]*)</span>", html)
-    return [(int(o), int(end), term, text) for o, term, end, text in found]
+UNDERLINE = (
+    r'<span class="suggest( confirm| new)?" data-o="(\d+)" data-term="(\d*)" data-end="(\d+)"'
+    + r"[^>]*>([^<]*)</span>"
+)
+
+
+def underlines(html: str, certainty: str = "") -> list[tuple[int, int, str, str]]:
+    """(start, end, term id, text) of every suggestion in the page (of one certainty if given)."""
+    found = re.findall(UNDERLINE, html)
+    return [
+        (int(o), int(end), term, text)
+        for kind, o, term, end, text in found
+        if not certainty or kind.strip() == certainty or (certainty == "certain" and not kind)
+    ]
 
 
 def test_reader_underlines_vocabulary_names_in_the_demo_article(alice_client, demo):
@@ -199,10 +251,27 @@ def test_reader_underlines_vocabulary_names_in_the_demo_article(alice_client, de
     ) in html
     found = underlines(html)
     assert all(demo.body[start:end] == text for start, end, _term, text in found)
-    texts = {text for *_, text in found}
-    assert {"Iran", "United States", "Trump", "U.S."} <= texts
-    assert "Tehran" not in texts and "Washington" not in texts  # names of two terms
+    assert {"Iran", "United States", "Trump", "U.S."} <= {text for *_, text in underlines(html, "certain")}
     assert "Hide suggestions" in html
+
+
+def test_reader_underlines_inferred_suggestions_to_confirm_and_new_actors(alice_client, demo):
+    html = alice_client.get(f"/articles/{demo.pk}/").content.decode()
+    government = Term.objects.get(slug="iran-government")
+    tehran = demo.body.index("Tehran will now retaliate")
+    assert (
+        f'<span class="suggest confirm" data-o="{tehran}" data-term="{government.pk}" '
+        f'data-end="{tehran + 6}" '
+        'data-kind="metonym" title="Confirm: Iranian government? — click to tag">Tehran</span>'
+    ) in html
+    assert {"Americans", "Iranians"} <= {text for *_, text in underlines(html, "confirm")}
+    macron = demo.body.index("Emmanuel Macron")
+    assert (
+        f'<span class="suggest new" data-o="{macron}" data-term="" data-end="{macron + 15}" '
+        'data-label="Emmanuel Macron" data-type="person" '
+        'title="New actor? Emmanuel Macron (person) — click to add and tag">Emmanuel Macron</span>'
+    ) in html
+    assert "alliance" not in {text for *_, text in underlines(html)}
 
 
 def test_hiding_suggestions_lasts_for_the_session_and_works_without_javascript(alice_client, demo):

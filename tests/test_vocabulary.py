@@ -270,9 +270,9 @@ def test_csv_round_trip_gives_the_same_vocabulary(seed, tmp_path):
     assert term("irgc").actor_type == "organization"
 
 
-def test_retired_and_merged_terms_survive_the_json_round_trip(seed, alice, tmp_path):
-    term("badr-organization").retire(by=alice)
-    term("hezbollah").merge_into(term("kataib-hezbollah"), by=alice)  # odd, but allowed
+def test_retired_and_merged_terms_survive_the_json_round_trip(seed, alice, tmp_path, charlie):
+    term("badr-organization").retire(by=charlie)
+    term("hezbollah").merge_into(term("kataib-hezbollah"), by=charlie)  # odd, but allowed
     first = export_json()
     path = tmp_path / "exported.json"
     path.write_text(first, encoding="utf-8")
@@ -337,8 +337,8 @@ def test_search_ranks_exact_then_prefix_then_contains(seed):
     assert len(results) == len(set(results))
 
 
-def test_type_ahead_signature_gives_ranked_distinct_active_terms(seed, alice):
-    term("hassan-rouhani").retire(by=alice)
+def test_type_ahead_signature_gives_ranked_distinct_active_terms(seed, alice, charlie):
+    term("hassan-rouhani").retire(by=charlie)
     found = list(Term.objects.active().matching("hassan")[:10])
     slugs = [t.slug for t in found]
     assert "hassan-rouhani" not in slugs
@@ -362,8 +362,8 @@ def test_adding_a_taken_alias_is_refused_naming_the_term(seed, alice):
     assert not term("esmail-qaani").aliases.filter(key="soleimani").exists()
 
 
-def test_refusal_says_when_the_holder_is_retired(seed, alice):
-    term("qasem-soleimani").retire(by=alice)
+def test_refusal_says_when_the_holder_is_retired(seed, alice, charlie):
+    term("qasem-soleimani").retire(by=charlie)
     with pytest.raises(ValidationError, match=r"already an alias of Qasem Soleimani \(retired\)"):
         term("esmail-qaani").add_alias("Soleimani", by=alice)
 
@@ -387,47 +387,47 @@ def test_adding_an_alias_records_history(seed, alice):
     assert change.actor == alice and change.after == {"name": "Dr. Rouhani", "shared": False}
 
 
-def test_removing_an_alias_records_it_but_the_label_stays(seed, alice):
+def test_removing_an_alias_records_it_but_the_label_stays(seed, alice, charlie):
     rouhani = term("hassan-rouhani")
     rohani = rouhani.aliases.get(name="Rohani")
-    rouhani.remove_alias(rohani, by=alice)
+    rouhani.remove_alias(rohani, by=charlie)
     assert not rouhani.aliases.filter(name="Rohani").exists()
     change = Change.objects.get(term=rouhani, object_type="alias", action="delete")
     assert change.before == {"name": "Rohani", "shared": False}
     with pytest.raises(ValidationError, match="is the label of Hassan Rouhani"):
-        rouhani.remove_alias(rouhani.aliases.get(name="Hassan Rouhani"), by=alice)
+        rouhani.remove_alias(rouhani.aliases.get(name="Hassan Rouhani"), by=charlie)
 
 
-def test_removing_one_holder_of_a_shared_name_unshares_the_other(seed, alice):
+def test_removing_one_holder_of_a_shared_name_unshares_the_other(seed, alice, charlie):
     us = term("united-states")
-    us.remove_alias(us.aliases.get(name="Washington"), by=alice)
+    us.remove_alias(us.aliases.get(name="Washington"), by=charlie)
     assert not Alias.objects.get(name="Washington").shared
 
 
 # --- Edit, merge, retire ------------------------------------------------------------------------------
 
 
-def test_editing_records_before_and_after_and_keeps_the_new_label_as_alias(seed, alice):
+def test_editing_records_before_and_after_and_keeps_the_new_label_as_alias(seed, alice, charlie):
     quds = term("quds-force")
-    changed = quds.edit({"label": "Quds Force (IRGC-QF)", "code": "IRNMILQF"}, by=alice)
+    changed = quds.edit({"label": "Quds Force (IRGC-QF)", "code": "IRNMILQF"}, by=charlie)
     assert changed == {"label": "Quds Force (IRGC-QF)", "code": "IRNMILQF"}
     change = Change.objects.get(term=quds, action="update")
     assert change.before == {"label": "IRGC Quds Force", "code": "IRNMIL"}
     assert change.after["label"] == "Quds Force (IRGC-QF)"
     assert quds.aliases.filter(name="Quds Force (IRGC-QF)").exists()
-    assert quds.edit({"code": "IRNMILQF"}, by=alice) == {}
+    assert quds.edit({"code": "IRNMILQF"}, by=charlie) == {}
 
 
-def test_editing_refuses_a_label_another_term_has_and_a_parent_loop(seed, alice):
+def test_editing_refuses_a_label_another_term_has_and_a_parent_loop(seed, alice, charlie):
     with pytest.raises(ValidationError, match="already an alias of Qasem Soleimani"):
-        term("esmail-qaani").edit({"label": "Soleimani"}, by=alice)
+        term("esmail-qaani").edit({"label": "Soleimani"}, by=charlie)
     with pytest.raises(ValidationError, match="loop"):
-        term("iran").edit({"parent": term("quds-force")}, by=alice)
+        term("iran").edit({"parent": term("quds-force")}, by=charlie)
     with pytest.raises(ValidationError, match="not an actor"):
-        term("iran").edit({"parent": term("protest")}, by=alice)
+        term("iran").edit({"parent": term("protest")}, by=charlie)
 
 
-def test_merge_moves_tags_aliases_children_and_adds_the_label(seed, alice, bob):
+def test_merge_moves_tags_aliases_children_and_adds_the_label(seed, alice, bob, charlie):
     article = make_article()
     span = make_span(article, alice)
     other = make_span(article, bob, 26, 33)
@@ -439,7 +439,7 @@ def test_merge_moves_tags_aliases_children_and_adds_the_label(seed, alice, bob):
     Tag.objects.create(span=other, term=guards, role="mentioned", created_by=bob)
     guards.add_alias("the Corps", by=alice)
 
-    guards.merge_into(irgc, by=alice)
+    guards.merge_into(irgc, by=charlie)
 
     guards.refresh_from_db()
     assert guards.is_retired and guards.merged_into == irgc
@@ -453,12 +453,12 @@ def test_merge_moves_tags_aliases_children_and_adds_the_label(seed, alice, bob):
     assert child.parent == irgc
     assert quds.parent == irgc
     merge = Change.objects.get(term=guards, action="merge")
-    assert merge.after["tags_moved"] == 2 and merge.actor == alice
+    assert merge.after["tags_moved"] == 2 and merge.actor == charlie
     assert Change.objects.filter(term=irgc, action="merge").exists()
     assert Change.objects.filter(span=span, object_type="tag", action="update").exists()
 
 
-def test_merge_drops_a_tag_the_survivor_already_has(seed, alice):
+def test_merge_drops_a_tag_the_survivor_already_has(seed, alice, charlie):
     span = make_span(make_article(), alice)
     soleimani = term("qasem-soleimani")
     twin = Term.objects.create(slug="soleimani-twin", kind="actor", label="Haj Qasem")
@@ -466,7 +466,7 @@ def test_merge_drops_a_tag_the_survivor_already_has(seed, alice):
     Tag.objects.create(span=span, term=twin, role="agent", created_by=alice)
     Tag.objects.create(span=span, term=twin, role="target", created_by=alice)
 
-    twin.merge_into(soleimani, by=alice)
+    twin.merge_into(soleimani, by=charlie)
 
     assert sorted(Tag.objects.filter(span=span).values_list("term__slug", "role")) == [
         ("qasem-soleimani", "agent"),
@@ -475,47 +475,47 @@ def test_merge_drops_a_tag_the_survivor_already_has(seed, alice):
     assert soleimani.aliases.filter(name="Haj Qasem").exists()
 
 
-def test_merging_a_parent_into_its_child_puts_the_child_in_its_place(seed, alice):
+def test_merging_a_parent_into_its_child_puts_the_child_in_its_place(seed, alice, charlie):
     irgc, quds = term("irgc"), term("quds-force")
-    irgc.merge_into(quds, by=alice)
+    irgc.merge_into(quds, by=charlie)
     quds.refresh_from_db()
     assert quds.parent == term("iran")
 
 
-def test_merge_refuses_other_kinds_itself_and_retired_terms(seed, alice):
+def test_merge_refuses_other_kinds_itself_and_retired_terms(seed, alice, charlie):
     iran = term("iran")
     with pytest.raises(ValidationError, match="same kind"):
-        iran.merge_into(term("protest"), by=alice)
+        iran.merge_into(term("protest"), by=charlie)
     with pytest.raises(ValidationError, match="into itself"):
-        iran.merge_into(iran, by=alice)
+        iran.merge_into(iran, by=charlie)
     iraq = term("iraq")
-    iraq.retire(by=alice)
+    iraq.retire(by=charlie)
     with pytest.raises(ValidationError, match="Iraq is retired"):
-        iran.merge_into(iraq, by=alice)
+        iran.merge_into(iraq, by=charlie)
     assert not term("iran").is_retired
 
 
-def test_retire_hides_from_active_but_old_tags_keep_the_term(seed, alice):
+def test_retire_hides_from_active_but_old_tags_keep_the_term(seed, alice, charlie):
     span = make_span(make_article(), alice)
     sistani = term("ali-al-sistani")
     Tag.objects.create(span=span, term=sistani, role="mentioned", created_by=alice)
 
-    sistani.retire(by=alice)
+    sistani.retire(by=charlie)
 
     assert not Term.objects.active().filter(pk=sistani.pk).exists()
     assert list(Term.objects.active().matching("sistani")) == []
     assert Tag.objects.get(span=span).term == sistani
-    assert Change.objects.get(term=sistani, action="retire").actor == alice
-    sistani.unretire(by=alice)
+    assert Change.objects.get(term=sistani, action="retire").actor == charlie
+    sistani.unretire(by=charlie)
     assert Term.objects.active().filter(pk=sistani.pk).exists()
     assert Change.objects.filter(term=sistani, action="restore").exists()
 
 
-def test_a_merged_term_cannot_be_unretired(seed, alice):
+def test_a_merged_term_cannot_be_unretired(seed, alice, charlie):
     twin = term("mike-pompeo")
-    twin.merge_into(term("mark-esper"), by=alice)
+    twin.merge_into(term("mark-esper"), by=charlie)
     with pytest.raises(ValidationError, match="was merged into Mark Esper"):
-        twin.unretire(by=alice)
+        twin.unretire(by=charlie)
 
 
 def test_usage_counts_live_tags_on_live_passages(seed, alice):
@@ -530,8 +530,8 @@ def test_usage_counts_live_tags_on_live_passages(seed, alice):
     assert trump.passages().count() == 1
 
 
-def test_merging_the_two_holders_of_a_shared_name_leaves_one_unshared_alias(seed, alice):
-    term("us-government").merge_into(term("united-states"), by=alice)
+def test_merging_the_two_holders_of_a_shared_name_leaves_one_unshared_alias(seed, alice, charlie):
+    term("us-government").merge_into(term("united-states"), by=charlie)
     washington = Alias.objects.filter(key="washington")
     assert [(a.term.slug, a.shared) for a in washington] == [("united-states", False)]
     assert term("united-states").aliases.filter(name="US government / Trump administration").exists()

@@ -35,6 +35,12 @@ def curator(db) -> User:
 
 
 @pytest.fixture
+def lead_client(client, charlie):
+    client.force_login(charlie)
+    return client
+
+
+@pytest.fixture
 def curator_client(client, curator):
     client.force_login(curator)
     return client
@@ -209,14 +215,14 @@ def test_shared_name_box_lets_both_terms_keep_the_name(alice_client, seed):
     assert "shared: Qasem Soleimani" in response.content.decode()
 
 
-def test_analyst_removes_an_alias_but_not_the_label(alice_client, seed):
+def test_lead_removes_an_alias_but_not_the_label(lead_client, seed):
     rouhani = term("hassan-rouhani")
     rohani = rouhani.aliases.get(name="Rohani")
-    response = alice_client.post(reverse("annotations:alias-remove", args=["hassan-rouhani", rohani.pk]))
+    response = lead_client.post(reverse("annotations:alias-remove", args=["hassan-rouhani", rohani.pk]))
     assert response.status_code == 302
     assert not rouhani.aliases.filter(name="Rohani").exists()
     label = rouhani.aliases.get(name="Hassan Rouhani")
-    response = alice_client.post(
+    response = lead_client.post(
         reverse("annotations:alias-remove", args=["hassan-rouhani", label.pk]), HTTP_HX_REQUEST="true"
     )
     assert "is the label of Hassan Rouhani; change the label instead" in response.content.decode()
@@ -279,9 +285,9 @@ def test_new_term_label_taken_as_alias_by_another_term_is_refused(alice_client, 
     assert "“Rohani” is already an alias of Hassan Rouhani" in response.content.decode()
 
 
-def test_analyst_edits_a_term_and_history_keeps_before_and_after(alice_client, seed, alice):
+def test_lead_edits_a_term_and_history_keeps_before_and_after(lead_client, seed, charlie):
     quds = term("quds-force")
-    response = alice_client.post(
+    response = lead_client.post(
         reverse("annotations:term-edit", args=["quds-force"]),
         {"label": "Quds Force", "actor_type": "armed_group", "country": "IRN", "code": "IRNMIL",
          "parent": quds.parent_id, "description": "External operations arm of the IRGC."},
@@ -291,11 +297,11 @@ def test_analyst_edits_a_term_and_history_keeps_before_and_after(alice_client, s
     assert quds.label == "Quds Force" and quds.actor_type == "armed_group"
     change = Change.objects.get(term=quds, action="update", object_type="term")
     assert change.before["label"] == "IRGC Quds Force" and change.after["label"] == "Quds Force"
-    assert change.actor == alice
+    assert change.actor == charlie
 
 
-def test_edit_refuses_a_parent_below_the_term(alice_client, seed):
-    response = alice_client.post(
+def test_edit_refuses_a_parent_below_the_term(lead_client, seed):
+    response = lead_client.post(
         reverse("annotations:term-edit", args=["irgc"]),
         {"label": "Islamic Revolutionary Guard Corps", "parent": term("quds-force").pk},
     )

@@ -1,10 +1,13 @@
-"""Exporting an annotated set: CSV (a row per passage), long CSV (a row per tag), JSONL, W3C Web Annotation.
+"""Exporting an annotated set: CSV (a row per passage), long CSV (a row per tag), JSONL, W3C Web Annotation;
+and a claims set: claims CSV and claims JSONL (a row / line per claim).
 
-`stream(fmt, spans, base_url=...)` yields text chunks; the web download wraps it in a StreamingHttpResponse
-and `manage.py export_annotations` writes it to a file or stdout.
+`stream(fmt, records, base_url=...)` yields text chunks (records: live spans for the passage formats, live
+claims for the claims formats); the web download wraps it in a StreamingHttpResponse and
+`manage.py export_annotations` writes it to a file or stdout.
 
-- `reading`: the set's passages, a chunk at a time, with their articles, tags and notes;
+- `reading`: the set's passages, a chunk at a time, with their articles, tags, notes (and claims);
 - `records`: one passage in each form (wide CSV record, long CSV rows, JSONL record, W3C annotation);
+- `claim_reading`, `claim_records`: the same for claims;
 - `csvcells`: CSV cells and records, and the defusing of spreadsheet formulas;
 - here: the formats, the file name, and the streams that wrap the records into a whole file.
 """
@@ -15,11 +18,20 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.text import slugify
 
+from annotations.export.claim_reading import ClaimInfo, read_claims
+from annotations.export.claim_records import (
+    CLAIM_CSV_COLUMNS,
+    CLAIMS_JSONL_FORMAT,
+    ClaimCsv,
+    claim_dict,
+    claims_jsonl_record,
+)
 from annotations.export.csvcells import FORMULA_TRIGGERS, csv_cell, csv_record, neutralise, unneutralise
 from annotations.export.reading import (
     CHUNK_SIZE,
@@ -47,10 +59,12 @@ from annotations.export.records import (
     term_cells,
     w3c_annotation,
 )
-from annotations.models import Span
+from annotations.models import Claim, Span
 
 __all__ = [
     "CHUNK_SIZE",
+    "CLAIMS_JSONL_FORMAT",
+    "CLAIM_CSV_COLUMNS",
     "CSV_COLUMNS",
     "FORMATS",
     "FORMULA_TRIGGERS",
@@ -61,10 +75,13 @@ __all__ = [
     "W3C_CONTENT_TYPE",
     "W3C_CONTEXT",
     "ArticleInfo",
+    "ClaimInfo",
     "ExportFormat",
     "Passage",
     "TermInfo",
     "analyst_agent",
+    "claim_dict",
+    "claims_jsonl_record",
     "csv_cell",
     "csv_line",
     "csv_record",
@@ -77,6 +94,7 @@ __all__ = [
     "neutralise",
     "note_line",
     "passages",
+    "read_claims",
     "read_ahead",
     "stream",
     "term_cells",
@@ -94,28 +112,43 @@ class ExportFormat:
     label: str
     # Goes into the file name so that the forms of one set on one day do not overwrite each other.
     name_suffix: str = ""
+    # A claims format: exports claims (a ClaimFilterForm's set), not passages.
+    claims: bool = False
+
+    @property
+    def is_csv(self) -> bool:
+        return self.extension == "csv"
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+JSONL_TYPE = "application/jsonl; charset=utf-8"
 FORMATS: dict[str, ExportFormat] = {
-    "csv": ExportFormat("text/csv; charset=utf-8", "csv", "CSV, one row per passage"),
-    "csv-long": ExportFormat("text/csv; charset=utf-8", "csv", "CSV, one row per tag", "-long"),
-    "jsonl": ExportFormat("application/jsonl; charset=utf-8", "jsonl", "JSON Lines"),
+    "csv": ExportFormat(CSV_TYPE, "csv", "CSV, one row per passage"),
+    "csv-long": ExportFormat(CSV_TYPE, "csv", "CSV, one row per tag", "-long"),
+    "jsonl": ExportFormat(JSONL_TYPE, "jsonl", "JSON Lines"),
     "w3c": ExportFormat(W3C_CONTENT_TYPE, "jsonld", "W3C Web Annotation (JSON-LD collection)", "-w3c"),
     "w3c-jsonl": ExportFormat(W3C_CONTENT_TYPE, "jsonl", "W3C Web Annotation (JSON Lines)", "-w3c"),
+    "claims-csv": ExportFormat(CSV_TYPE, "csv", "Claims CSV, one row per claim", "-claims", claims=True),
+    "claims-jsonl": ExportFormat(JSONL_TYPE, "jsonl", "Claims JSON Lines", "-claims", claims=True),
 }
 
 
-def export_filename(fmt: str, set_name: str | None, today: date) -> str:
-    """`marginalia-<set or all>[-long|-w3c]-<date>.<ext>`, e.g. marginalia-irgc-agents-2026-11-22.csv."""
+def export_filename(fmt: str, set_name: str | None, today: date, *, bom: bool = False) -> str:
+    """`marginalia-<set or all>-<date>[-long|-w3c|-claims][-excel].<ext>`: every form of one set on one
+    day has its own name (marginalia-irgc-agents-2026-11-22-claims-excel.csv), so that downloading the
+    CSV and the CSV for Excel keeps both."""
     export_format = FORMATS[fmt]
     name = slugify(set_name or "") or "all"
-    return f"marginalia-{name}{export_format.name_suffix}-{today.isoformat()}.{export_format.extension}"
+    excel = "-excel" if bom and export_format.is_csv else ""
+    return (
+        f"marginalia-{name}-{today.isoformat()}{export_format.name_suffix}{excel}.{export_format.extension}"
+    )
 
 
 def _csv_stream(
-    chunks: Iterable[list[Passage]],
+    chunks: Iterable[list[Any]],
     header: Iterable[str],
-    lines: Callable[[list[Passage]], Iterable[str]],
+    lines: Callable[[list[Any]], Iterable[str]],
     bom: bool,
 ) -> Iterator[str]:
     yield ("\ufeff" if bom else "") + csv_record(header)
@@ -123,7 +156,7 @@ def _csv_stream(
         yield "".join(lines(chunk))
 
 
-def _json_lines(chunks: Iterable[list[Passage]], record: Callable[[Passage], dict]) -> Iterator[str]:
+def _json_lines(chunks: Iterable[list[Any]], record: Callable[[Any], dict]) -> Iterator[str]:
     for chunk in chunks:
         yield "".join(json.dumps(record(p), ensure_ascii=False) + "\n" for p in chunk)
 
@@ -155,7 +188,7 @@ def _w3c_collection(
 
 def stream(
     fmt: str,
-    spans: QuerySet[Span],
+    spans: QuerySet[Span] | QuerySet[Claim],
     *,
     base_url: str,
     bom: bool = False,
@@ -163,7 +196,8 @@ def stream(
     collection_id: str | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[str]:
-    """The export of `spans` (live spans, already filtered) as text chunks, generated lazily.
+    """The export of `spans` (live spans, already filtered; for the claims formats, live claims) as text
+    chunks, generated lazily.
 
     base_url: scheme and host of this instance ("https://marginalia.example.org"), for absolute links.
     bom: a UTF-8 byte-order mark first (CSV forms only; JSON never carries one).
@@ -173,7 +207,14 @@ def stream(
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format “{fmt}”; use one of {', '.join(FORMATS)}.")
     base_url = base_url.rstrip("/")
-    chunks = passages(spans, base_url=base_url, chunk_size=chunk_size)
+    if FORMATS[fmt].claims:
+        claims = read_claims(spans, base_url=base_url, chunk_size=chunk_size)
+        if fmt == "claims-jsonl":
+            return _json_lines(claims, claims_jsonl_record)
+        writer = ClaimCsv()
+        return _csv_stream(claims, CLAIM_CSV_COLUMNS, lambda chunk: map(writer.line, chunk), bom)
+    with_claims = fmt in ("jsonl", "w3c", "w3c-jsonl")
+    chunks = passages(spans, base_url=base_url, chunk_size=chunk_size, with_claims=with_claims)
     if fmt == "csv":
         return _csv_stream(chunks, CSV_COLUMNS, lambda chunk: map(csv_line, chunk), bom)
     if fmt == "csv-long":

@@ -5,8 +5,10 @@ CSV rules (documented for analysts in the README; the cells' contents are in `re
   newlines inside a note or a quote stay inside their quoted cell. UTF-8; `bom=True` adds a byte-order
   mark so that Excel reads UTF-8.
 - A text cell beginning with =, +, -, @, a tab or a carriage return gets a leading apostrophe so that no
-  spreadsheet runs it as a formula (OWASP "CSV injection"): a quote "-5 dead" reads "'-5 dead".
-  Numbers, dates and links are never altered.
+  spreadsheet runs it as a formula (OWASP "CSV injection"): a quote "-5 dead" reads "'-5 dead"; a text
+  that already began with apostrophes before such a character gets one more, so unneutralise() is exact.
+  Numbers, dates and links are never altered. Every CSV the app writes (passages, vocabulary, claims,
+  agreement) writes its text cells through neutralise() and csv_record()/csv_cell().
 """
 
 from __future__ import annotations
@@ -18,8 +20,19 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
 def neutralise(value: str) -> str:
-    """Defuse a spreadsheet formula: a leading apostrophe before =, +, -, @, tab or carriage return."""
-    return "'" + value if value and value[0] in FORMULA_TRIGGERS else value
+    """Defuse a spreadsheet formula: a leading apostrophe before =, +, -, @, tab or carriage return.
+    A text that already begins with apostrophes before such a character gets one more, so that
+    unneutralise() gives back exactly what was written, whatever it was (the vocabulary CSV round trip)."""
+    if not value:
+        return value
+    first = value[0]
+    if first in FORMULA_TRIGGERS:
+        return "'" + value
+    if first == "'":
+        rest = value.lstrip("'")
+        if rest and rest[0] in FORMULA_TRIGGERS:
+            return "'" + value
+    return value
 
 
 def csv_cell(value: str) -> str:
@@ -45,5 +58,10 @@ def csv_record(cells: Iterable[Any]) -> str:
 
 
 def unneutralise(value: str) -> str:
-    """What neutralise() was given (for reading our own CSV back)."""
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS else value
+    """What neutralise() was given (for reading our own CSV back): one apostrophe less before apostrophes
+    and a formula character."""
+    if value[:1] == "'":
+        rest = value.lstrip("'")
+        if rest and rest[0] in FORMULA_TRIGGERS:
+            return value[1:]
+    return value

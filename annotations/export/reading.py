@@ -36,16 +36,18 @@ CHUNK_SIZE = 2000
 
 
 class TermInfo:
-    __slots__ = ("slug", "label", "code", "kind", "display", "iri")
+    __slots__ = ("slug", "label", "code", "kind", "display", "iri", "csv_cells")
 
     def __init__(self, slug: str, label: str, code: str, kind: str, base_url: str) -> None:
         self.slug, self.label, self.code, self.kind = slug, label, code, kind
         self.display = f"{label} [{code}]" if code else label
         self.iri = base_url + reverse("annotations:term-detail", args=[slug])
+        # label,id,code as CSV cells (the claims CSV's speaker and target columns).
+        self.csv_cells = f"{csv_cell(neutralise(label))},{csv_cell(slug)},{csv_cell(neutralise(code))}"
 
 
 ARTICLE_SQL = (
-    "SELECT a.title, s.name, a.published, a.url, a.sha256, a.body, a.sentence_starts "
+    "SELECT a.title, s.name, a.published, a.url, a.sha256, a.body, a.sentence_starts, a.authors "
     f"FROM {Article._meta.db_table} a LEFT JOIN {Source._meta.db_table} s ON s.id = a.source_id "
     "WHERE a.id = %s"
 )
@@ -54,19 +56,20 @@ ARTICLE_SQL = (
 class ArticleInfo:
     __slots__ = (
         *("id", "title", "source", "published", "url", "sha256"),
-        *("body", "starts", "reader_url", "csv_head"),
+        *("body", "starts", "reader_url", "csv_head", "authors"),
     )
 
     def __init__(self, article_id: int, base_url: str, using: str = "default") -> None:
         # Raw SQL: one small query per article, and the ORM's overhead was most of its cost.
         with connections[using].cursor() as cursor:
             cursor.execute(ARTICLE_SQL, [article_id])
-            title, source, published, url, sha256, body, starts = cursor.fetchone()
+            title, source, published, url, sha256, body, starts, authors = cursor.fetchone()
         if isinstance(starts, str):  # JSON arrives as text from a raw cursor
             starts = json.loads(starts)
         self.id, self.title, self.source = article_id, title, source or ""
         self.published = str(published.isoformat() if isinstance(published, date) else published or "")
         self.url, self.sha256, self.body, self.starts = url, sha256, body, starts or []
+        self.authors = authors or ""
         self.reader_url = base_url + reverse("annotations:reader", args=[article_id])
         # article_id … article_url of the wide CSV, the same for all of the article's passages.
         self.csv_head = csv_record([article_id, neutralise(title), neutralise(self.source), self.published])[
@@ -96,7 +99,7 @@ class Passage:
 
     __slots__ = (
         *("span_id", "article", "start", "end", "quote", "prefix", "suffix"),
-        *("annotator", "created_at", "updated_at", "version", "tags", "notes"),
+        *("annotator", "created_at", "updated_at", "version", "tags", "notes", "claims"),
     )
 
     def __init__(
@@ -114,12 +117,17 @@ class Passage:
         version: int,
         tags: list[tuple[TermInfo, str]],
         notes: list[tuple[str, str, str, str]],
+        claims: list | None = None,
     ) -> None:
         # created_at/updated_at are already ISO 8601 text; notes are (author, text, created_at, updated_at).
         self.span_id, self.article, self.start, self.end = span_id, article, start, end
         self.quote, self.prefix, self.suffix, self.annotator = quote, prefix, suffix, annotator
         self.created_at, self.updated_at, self.version = created_at, updated_at, version
         self.tags, self.notes = tags, notes
+        # The passage's live claims (annotations.export.claim_reading.ClaimInfo), when the form shows them.
+        self.claims = claims if claims is not None else NO_CLAIMS
+        for claim in self.claims:
+            claim.passage = self
 
     @property
     def link(self) -> str:
@@ -130,8 +138,19 @@ class Passage:
         return self.article.sentence(self.start, self.end)
 
 
+def note_line(author: str, text: str, created: str) -> str:
+    """author (YYYY-MM-DD HH:MM): text — created is ISO text, in UTC."""
+    return f"{author} ({created[:10]} {created[11:16]}): {text}"
+
+
+def analyst_agent(username: str, base_url: str) -> dict[str, str]:
+    """An analyst as a W3C agent (creator of an annotation, a note or a claim)."""
+    return {"id": f"{base_url}/analysts/{username}", "type": "Person", "nickname": username}
+
+
 NO_TAGS: list[tuple[TermInfo, str]] = []
 NO_NOTES: list[tuple[str, str, str, str]] = []
+NO_CLAIMS: list = []
 
 
 def ensure_sentence_starts(spans: QuerySet[Span], batch_size: int = 64) -> int:
@@ -151,7 +170,7 @@ def ensure_sentence_starts(spans: QuerySet[Span], batch_size: int = 64) -> int:
     return done
 
 
-def _rows_for_spans(using: str, sql: str, ids: list[int]) -> list[tuple]:
+def rows_for_spans(using: str, sql: str, ids: list[int]) -> list[tuple]:
     """Run `sql` (with an `{ids}` placeholder for the span id condition) for a chunk of span ids.
 
     Raw SQL on purpose: building a 2,000-value IN lookup through the ORM costs more than running it.
@@ -171,9 +190,10 @@ def iso_from_db(text: str) -> str:
 
 
 def passages(
-    spans: QuerySet[Span], *, base_url: str, chunk_size: int = CHUNK_SIZE
+    spans: QuerySet[Span], *, base_url: str, chunk_size: int = CHUNK_SIZE, with_claims: bool = False
 ) -> Iterator[list[Passage]]:
-    """The set's passages in (article, start, id) order, a chunk (list) at a time.
+    """The set's passages in (article, start, id) order, a chunk (list) at a time; `with_claims` reads
+    each passage's live claims too (JSONL and W3C carry them; the CSV forms do not).
 
     Outside a transaction the reading runs one chunk ahead in a worker thread with its own database
     connection, so that the database works on the next chunk while this thread writes the current one.
@@ -184,8 +204,8 @@ def passages(
     connection = connections[spans.db]
     in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
     if connection.in_atomic_block or in_memory:
-        return _read_passages(spans, base_url, chunk_size)
-    return read_ahead(lambda: _read_passages(spans, base_url, chunk_size), using=spans.db)
+        return _read_passages(spans, base_url, chunk_size, with_claims)
+    return read_ahead(lambda: _read_passages(spans, base_url, chunk_size, with_claims), using=spans.db)
 
 
 def read_ahead(make: Callable[[], Iterator[Any]], *, using: str, depth: int = 2) -> Iterator[Any]:
@@ -229,20 +249,50 @@ def read_ahead(make: Callable[[], Iterator[Any]], *, using: str, depth: int = 2)
         worker.join(timeout=10)
 
 
-def _read_passages(spans: QuerySet[Span], base_url: str, chunk_size: int) -> Iterator[list[Passage]]:
-    terms = {
-        pk: TermInfo(slug, label, code, kind, base_url)
-        for pk, slug, label, code, kind in Term.objects.values_list("pk", "slug", "label", "code", "kind")
-    }
-    usernames = dict(get_user_model().objects.values_list("pk", "username"))
-    tag_sql = (
-        f"SELECT span_id, term_id, role FROM {Tag._meta.db_table} WHERE span_id {{ids}} ORDER BY span_id, id"
-    )
-    note_sql = (
-        "SELECT span_id, author_id, text, CAST(created_at AS TEXT), CAST(updated_at AS TEXT) "
-        f"FROM {Note._meta.db_table} "
-        "WHERE deleted_at IS NULL AND span_id {ids} ORDER BY span_id, created_at, id"
-    )
+TAG_SQL = (
+    f"SELECT span_id, term_id, role FROM {Tag._meta.db_table} WHERE span_id {{ids}} ORDER BY span_id, id"
+)
+NOTE_SQL = (
+    "SELECT span_id, author_id, text, CAST(created_at AS TEXT), CAST(updated_at AS TEXT) "
+    f"FROM {Note._meta.db_table} "
+    "WHERE deleted_at IS NULL AND span_id {ids} ORDER BY span_id, created_at, id"
+)
+
+
+class Lookups:
+    """What every chunk needs by id: the vocabulary's terms (TermInfo) and the analysts' usernames."""
+
+    def __init__(self, base_url: str) -> None:
+        self.terms = {
+            pk: TermInfo(slug, label, code, kind, base_url)
+            for pk, slug, label, code, kind in Term.objects.values_list("pk", "slug", "label", "code", "kind")
+        }
+        self.usernames: dict[int, str] = dict(get_user_model().objects.values_list("pk", "username"))
+
+
+def tags_and_notes(
+    using: str, ids: list[int], lookups: Lookups
+) -> tuple[dict[int, list[tuple[TermInfo, str]]], dict[int, list[tuple[str, str, str, str]]]]:
+    """The tags and live notes of these spans, by span id, in two queries."""
+    tags: dict[int, list[tuple[TermInfo, str]]] = defaultdict(list)
+    for span_id, term_id, role in rows_for_spans(using, TAG_SQL, ids):
+        tags[span_id].append((lookups.terms[term_id], role))
+    notes: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for span_id, author_id, text, created, updated in rows_for_spans(using, NOTE_SQL, ids):
+        notes[span_id].append(
+            (lookups.usernames.get(author_id, ""), text, iso_from_db(created), iso_from_db(updated))
+        )
+    return tags, notes
+
+
+def _read_passages(
+    spans: QuerySet[Span], base_url: str, chunk_size: int, with_claims: bool = False
+) -> Iterator[list[Passage]]:
+    # Imported here: claim_reading builds on this module.
+    from annotations.export.claim_reading import claims_by_span
+
+    lookups = Lookups(base_url)
+    usernames = lookups.usernames
     rows = (
         spans.order_by("article_id", "start", "pk")
         .annotate(
@@ -258,14 +308,8 @@ def _read_passages(spans: QuerySet[Span], base_url: str, chunk_size: int) -> Ite
     article: ArticleInfo | None = None
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
-        tags: dict[int, list[tuple[TermInfo, str]]] = defaultdict(list)
-        for span_id, term_id, role in _rows_for_spans(spans.db, tag_sql, ids):
-            tags[span_id].append((terms[term_id], role))
-        notes: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
-        for span_id, author_id, text, created, updated in _rows_for_spans(spans.db, note_sql, ids):
-            notes[span_id].append(
-                (usernames.get(author_id, ""), text, iso_from_db(created), iso_from_db(updated))
-            )
+        tags, notes = tags_and_notes(spans.db, ids, lookups)
+        claims = claims_by_span(spans.db, ids, lookups) if with_claims else {}
         batch = []
         for pk, article_id, start, end, quote, prefix, suffix, by, created, updated, version in chunk:
             if article is None or article.id != article_id:
@@ -274,7 +318,7 @@ def _read_passages(spans: QuerySet[Span], base_url: str, chunk_size: int) -> Ite
                 Passage(
                     pk, article, start, end, quote, prefix, suffix, usernames.get(by, ""),
                     iso_from_db(created), iso_from_db(updated), version, tags.get(pk, NO_TAGS),
-                    notes.get(pk, NO_NOTES),
+                    notes.get(pk, NO_NOTES), claims.get(pk, NO_CLAIMS),
                 )
             )  # fmt: skip
         yield batch

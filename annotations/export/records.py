@@ -12,8 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from annotations.export.claim_records import W3C_CLAIM_TERMS, claim_dict, w3c_claim_body
 from annotations.export.csvcells import csv_cell, neutralise
-from annotations.export.reading import Passage, TermInfo
+from annotations.export.reading import Passage, TermInfo, analyst_agent, note_line
 from annotations.models import Tag, Term
 
 JSONL_FORMAT = "marginalia-passages/1"
@@ -74,11 +75,6 @@ ROLE_COLUMNS = {
     Tag.Role.MENTIONED: "mentioned_actors",
     Tag.Role.EVENT: "events",
 }
-
-
-def note_line(author: str, text: str, created: str) -> str:
-    """author (YYYY-MM-DD HH:MM): text — created is ISO text, in UTC."""
-    return f"{author} ({created[:10]} {created[11:16]}): {text}"
 
 
 TERM_COLUMNS = (*ROLE_COLUMNS.values(), "actor_codes", "event_codes")
@@ -182,6 +178,7 @@ def jsonl_record(passage: Passage) -> dict[str, Any]:
             {"author": author, "text": text, "created_at": created, "updated_at": updated}
             for author, text, created, updated in passage.notes
         ],
+        "claims": [claim_dict(claim) for claim in passage.claims],
         "annotator": passage.annotator,
         "created_at": passage.created_at,
         "updated_at": passage.updated_at,
@@ -190,15 +187,11 @@ def jsonl_record(passage: Passage) -> dict[str, Any]:
     }
 
 
-def analyst_agent(username: str, base_url: str) -> dict[str, str]:
-    return {"id": f"{base_url}/analysts/{username}", "type": "Person", "nickname": username}
-
-
 def w3c_annotation(passage: Passage, base_url: str) -> dict[str, Any]:
     """One passage as a W3C Web Annotation. Each tag is a SpecificResource body whose source is the
     term's IRI in our vocabulary: purpose `identifying` for an actor (who the passage names), `classifying`
     for an event type; the actor's role (source/agent/target/mentioned) goes in `role` of our own context.
-    Each note is a TextualBody with purpose `commenting`."""
+    Each note is a TextualBody with purpose `commenting`; each claim a body of its own (claim_records)."""
     article = passage.article
     bodies: list[dict[str, Any]] = [
         {
@@ -221,8 +214,12 @@ def w3c_annotation(passage: Passage, base_url: str) -> dict[str, Any]:
         }
         for author, text, created, updated in passage.notes
     ]
+    bodies += [w3c_claim_body(claim, base_url) for claim in passage.claims]
+    ours = {"marginalia": f"{base_url}/ns#", "role": "marginalia:role"}
+    if passage.claims:
+        ours.update({term: f"marginalia:{term}" for term in W3C_CLAIM_TERMS})
     annotation: dict[str, Any] = {
-        "@context": [W3C_CONTEXT, {"marginalia": f"{base_url}/ns#", "role": "marginalia:role"}],
+        "@context": [W3C_CONTEXT, ours],
         "id": passage.link,
         "type": "Annotation",
         "motivation": "classifying" if passage.tags else "commenting" if passage.notes else "highlighting",

@@ -7,13 +7,22 @@ definitions (help text for the form) are loaded with the vocabulary.
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.timesince import timesince
 
-from annotations.models.base import User
+from annotations.models.base import Refused, User
+from annotations.models.base import clip as _clip
+from annotations.models.base import record as _record
+from annotations.models.changes import Change
+from annotations.models.claim_values import clean_claim_values
 from annotations.models.passages import Span
 from annotations.models.vocabulary import Term
+from annotations.permissions import can_change
 from corpus.models import Article
 
 
@@ -86,6 +95,119 @@ class EvidenceCited(models.TextChoices):
     IMAGERY_OR_DATA = "imagery_or_data", "Imagery or data"
 
 
+# --- Claim queries (claimexport: the Claims view, its filters and exports) -----------------------------
+class ClaimQuerySet(models.QuerySet):
+    def live(self) -> ClaimQuerySet:
+        """Claims that are not deleted, on passages that are not deleted."""
+        return self.filter(deleted_at__isnull=True, span__deleted_at__isnull=True)
+
+    def spoken_by(
+        self,
+        actor_ids: Iterable[int] = (),
+        *,
+        author: bool = False,
+        unnamed: bool = False,
+        unnamed_for: Iterable[int] = (),
+    ) -> ClaimQuerySet:
+        """Claims whose speaker is any of: one of these actors, the article's author, any unnamed source,
+        an unnamed source belonging to one of `unnamed_for`. (Callers expand narrower terms.)"""
+        wanted = Q(pk__in=[])
+        if actor_ids:
+            wanted |= Q(speaker_kind=SpeakerKind.ACTOR, speaker_id__in=list(actor_ids))
+        if author:
+            wanted |= Q(speaker_kind=SpeakerKind.AUTHOR)
+        if unnamed:
+            wanted |= Q(speaker_kind=SpeakerKind.UNNAMED)
+        if unnamed_for:
+            wanted |= Q(speaker_kind=SpeakerKind.UNNAMED, speaker_group_id__in=list(unnamed_for))
+        return self.filter(wanted)
+
+    def about(self, term_ids: Iterable[int]) -> ClaimQuerySet:
+        """Claims whose target is one of these terms."""
+        return self.filter(target_id__in=list(term_ids))
+
+
+# --- end of claim queries --------------------------------------------------------------------------------
+# A claim's fields in the form's fixed order (speaker first). `magnitude`, in the seed's schema, is left out.
+CLAIM_FIELDS = (
+    "speaker",
+    "speaker_role",
+    "attribution_type",
+    "reporting_verb",
+    "claim_type",
+    "stance",
+    "target",
+    "certainty",
+    "hedge_cues",
+    "event_modality",
+    "evidence_cited",
+    "contested",
+)
+CLAIM_ENUMERATIONS: dict[str, type[models.TextChoices]] = {
+    "speaker_role": SpeakerRole,
+    "attribution_type": AttributionType,
+    "claim_type": ClaimType,
+    "stance": Stance,
+    "certainty": Certainty,
+    "event_modality": EventModality,
+    "evidence_cited": EvidenceCited,
+}
+
+
+def author_voice(article: Article) -> str:
+    """Who "the article's author" is: the by-line, or the outlet when there is none."""
+    if article.author_list:
+        return ", ".join(article.author_list)
+    if article.source_id:
+        return article.source.name
+    return "the article"
+
+
+class ClaimRow:
+    """A claim as the reader's side list shows it (attach_claim_rows), without a model instance."""
+
+    __slots__ = ("pk", "span_id", "summary")
+
+    def __init__(self, pk: int, span_id: int, summary: str) -> None:
+        self.pk, self.span_id, self.summary = pk, span_id, summary
+
+
+def attach_claim_rows(rows: list) -> None:
+    """Give each passage row (SpanRow, or a Span) its live claims as `claim_list`, in one query: the
+    speaker, stance and target labels come joined, the author's voice from the article."""
+    by_id = {row.pk: row for row in rows}
+    for row in rows:
+        row.claim_list = []
+    if not rows:
+        return
+    claims = (
+        Claim.objects.filter(span_id__in=list(by_id), deleted_at__isnull=True)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "span_id",
+            "speaker_kind",
+            "speaker__label",
+            "unnamed_speaker",
+            "speaker_group__label",
+            "stance",
+            "target__label",
+            "article__authors",
+            "article__source__name",
+        )
+    )
+    for pk, span_id, kind, speaker, unnamed, group, stance, target, authors, outlet in claims:
+        if kind == SpeakerKind.ACTOR:
+            who = speaker or "?"
+        elif kind == SpeakerKind.AUTHOR:
+            names = [name.strip() for name in (authors or "").split(";") if name.strip()]
+            who = "Author: " + (", ".join(names) or outlet or "the article")
+        else:
+            who = unnamed + (f" ({group})" if group else "")
+        parts = [who] + ([Stance(stance).label.lower()] if stance else []) + ([target] if target else [])
+        by_id[span_id].claim_list.append(ClaimRow(pk, span_id, " → ".join(parts)))
+
+
 class Claim(models.Model):
     """One claim made in a passage. The speaker is a vocabulary actor, the article's author, or an
     unnamed source described in words (optionally belonging to an actor). Empty enumerations are
@@ -129,6 +251,8 @@ class Claim(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["span", "pk"]
         indexes = [
@@ -151,6 +275,217 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"Claim {self.pk} on span {self.span_id}"
 
+    def get_absolute_url(self) -> str:
+        return self.span.get_absolute_url()
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    # --- How the claim reads: in the side list, the panel and the history. ---
+
+    @property
+    def speaker_label(self) -> str:
+        """The speaker as analysts read it: the actor, "Author: <by-line>", or the unnamed source
+        with the actor it belongs to."""
+        if self.speaker_kind == SpeakerKind.ACTOR:
+            return self.speaker.label if self.speaker_id else "?"
+        if self.speaker_kind == SpeakerKind.AUTHOR:
+            return f"Author: {author_voice(self.article)}"
+        group = f" ({self.speaker_group.label})" if self.speaker_group_id else ""
+        return f"{self.unnamed_speaker}{group}"
+
+    @property
+    def summary(self) -> str:
+        """speaker → stance → target, the parts that are coded."""
+        parts = [self.speaker_label]
+        if self.stance:
+            parts.append(self.get_stance_display().lower())
+        if self.target_id:
+            parts.append(self.target.label)
+        return " → ".join(parts)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every coded value, terms by their stable id, for a Change's before/after."""
+
+        def slug(term: Term | None) -> str | None:
+            return term.slug if term is not None else None
+
+        return {
+            "speaker_kind": self.speaker_kind,
+            "speaker": slug(self.speaker),
+            "unnamed_speaker": self.unnamed_speaker,
+            "speaker_group": slug(self.speaker_group),
+            "speaker_role": self.speaker_role,
+            "attribution_type": self.attribution_type,
+            "reporting_verb": self.reporting_verb,
+            "reporting_verb_start": self.reporting_verb_start,
+            "reporting_verb_end": self.reporting_verb_end,
+            "claim_type": self.claim_type,
+            "stance": self.stance,
+            "target": slug(self.target),
+            "certainty": self.certainty,
+            "hedge_cues": list(self.hedge_cues or []),
+            "event_modality": self.event_modality,
+            "evidence_cited": self.evidence_cited,
+            "contested": self.contested,
+            "version": self.version,
+        }
+
+    def _ids(self) -> dict:
+        return {"article_id": self.article_id, "span_id": self.span_id}
+
+    # --- The rules, as for passages: checked, versioned, recorded; deletes are undone. ---
+
+    @classmethod
+    def create_on(cls, span: Span, values: Mapping[str, Any], *, by) -> Claim:
+        """A new claim on an existing live passage. Any analyst may code a claim on any passage; the
+        claim is theirs (they, or a lead, change it). Refused (422) naming the field when a value is
+        not allowed; nothing is saved then."""
+        if span.is_deleted:
+            raise Refused("This passage has been deleted; reload the page.", status=409)
+        article = span.article
+        cleaned = clean_claim_values(values, article, (span.start, span.end))
+        with transaction.atomic():
+            return cls._create(span, cleaned, by)
+
+    @classmethod
+    def create_with_passage(
+        cls, article: Article, start: int, end: int, text: str, values: Mapping[str, Any], *, by
+    ) -> Claim:
+        """A new passage from a selection and its first claim, in one transaction: both or neither.
+        The values are checked before anything is written."""
+        cleaned = clean_claim_values(values, article, (start, end))
+        with transaction.atomic():
+            span = Span.create_for(article, start, end, text, by=by)
+            span.article = article
+            return cls._create(span, cleaned, by)
+
+    @classmethod
+    def _create(cls, span: Span, cleaned: dict[str, Any], by) -> Claim:
+        now = timezone.now()
+        claim = cls.objects.create(
+            span=span, article_id=span.article_id, created_by=by, created_at=now, updated_at=now, **cleaned
+        )
+        claim.span, claim.article = span, span.article
+        _record(
+            by,
+            Change.Action.CREATE,
+            claim,
+            f"Claim on “{_clip(span.quote)}”: {claim.summary}",
+            after=claim.snapshot(),
+            **claim._ids(),
+        )
+        return claim
+
+    def check_can_change(self, user) -> None:
+        if not can_change(user, self.created_by_id):
+            owner = self.created_by.get_username()
+            raise Refused(f"This claim is {owner}’s: only {owner} or a lead can change it.", status=403)
+
+    def last_change(self) -> Change | None:
+        return (
+            Change.objects.filter(object_type="claim", object_id=self.pk)
+            .select_related("actor")
+            .order_by("-at", "-pk")
+            .first()
+        )
+
+    def history(self, limit: int = 30) -> models.QuerySet:
+        return Change.objects.filter(object_type="claim", object_id=self.pk).select_related("actor")[:limit]
+
+    def stale_message(self) -> str:
+        change = self.last_change()
+        if change is None:
+            return "Someone else changed this claim; reload it."
+        who = change.actor.get_username() if change.actor else "someone"
+        return f"Someone else changed this claim ({who}, {timesince(change.at)} ago); reload it."
+
+    def _take_version(self, version: int | str | None, by) -> None:
+        """Check permission and take the next version, or refuse if someone changed it meanwhile.
+
+        One UPDATE … WHERE version = n (as Span._claim): of two concurrent saves exactly one wins."""
+        self.check_can_change(by)
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            raise Refused("The claim's version is missing; reload it.") from None
+        now = timezone.now()
+        taken = Claim.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
+            version=models.F("version") + 1, updated_at=now
+        )
+        if not taken:
+            self.refresh_from_db()
+            if self.is_deleted:
+                raise Refused("This claim has been deleted; reload the page.", status=409)
+            raise Refused(self.stale_message(), status=409)
+        self.version, self.updated_at = version + 1, now
+
+    def edit(self, values: Mapping[str, Any], *, by, version: int | str | None) -> dict[str, Any]:
+        """Change the coded values (a field missing from `values` keeps its value). Returns the
+        changed fields' new values; nothing changed takes no version and writes no history."""
+        # Permission first, so that a colleague learns the claim is not theirs, not what is wrong in it.
+        self.check_can_change(by)
+        if self.is_deleted:
+            raise Refused("This claim has been deleted; reload the page.", status=409)
+        if self.span.is_deleted:
+            raise Refused("This passage has been deleted; reload the page.", status=409)
+        cleaned = clean_claim_values(values, self.article, (self.span.start, self.span.end), current=self)
+        before = self.snapshot()
+        for name, value in cleaned.items():
+            setattr(self, name, value)
+        after = self.snapshot()
+        changed = [key for key in after if key != "version" and after[key] != before[key]]
+        if not changed:
+            self.refresh_from_db()
+            return {}
+        with transaction.atomic():
+            self._take_version(version, by)
+            Claim.objects.filter(pk=self.pk).update(**cleaned)
+            after["version"] = self.version
+            _record(
+                by,
+                Change.Action.UPDATE,
+                self,
+                f"Claim on “{_clip(self.span.quote)}”: {', '.join(changed)} → {self.summary}",
+                before={key: before[key] for key in changed} | {"version": before["version"]},
+                after={key: after[key] for key in changed} | {"version": self.version},
+                **self._ids(),
+            )
+        return {key: after[key] for key in changed}
+
+    def soft_delete(self, *, by, version: int | str | None) -> None:
+        """Delete the claim, keeping every value so that Undo brings it back whole."""
+        self.check_can_change(by)
+        with transaction.atomic():
+            self._take_version(version, by)
+            now = timezone.now()
+            Claim.objects.filter(pk=self.pk).update(deleted_at=now, deleted_by=by)
+            self.deleted_at, self.deleted_by = now, by
+            _record(
+                by,
+                Change.Action.DELETE,
+                self,
+                f"Deleted the claim {self.summary} on “{_clip(self.span.quote)}”",
+                before=self.snapshot(),
+                **self._ids(),
+            )
+
+    def restore(self, *, by) -> None:
+        """Undo a delete."""
+        self.check_can_change(by)
+        with transaction.atomic():
+            restored = Claim.objects.filter(pk=self.pk, deleted_at__isnull=False).update(
+                deleted_at=None, deleted_by=None, version=models.F("version") + 1, updated_at=timezone.now()
+            )
+            if not restored:
+                raise Refused("This claim is not deleted.", status=409)
+            self.refresh_from_db()
+            _record(
+                by,
+                Change.Action.RESTORE,
+                self,
+                f"Restored the claim {self.summary} on “{_clip(self.span.quote)}”",
+                after=self.snapshot(),
+                **self._ids(),
+            )

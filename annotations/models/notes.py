@@ -12,11 +12,18 @@ from annotations.models.base import record as _record
 from annotations.models.changes import Change
 from annotations.permissions import can_change
 from corpus.models import Article
+from ops.inputs import parse_id
 
 
 class NoteQuerySet(models.QuerySet):
     def live(self) -> NoteQuerySet:
         return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user) -> NoteQuerySet:
+        """What this user may see under independent coding (annotations/models/visibility.py)."""
+        from annotations.models.visibility import note_visible_q
+
+        return self.filter(note_visible_q(user))
 
     def on_article(self, article: Article) -> NoteQuerySet:
         """The notes on the article as a whole (not on one of its passages)."""
@@ -50,10 +57,23 @@ class Note(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    MAX_LENGTH = 20_000
+
+    @staticmethod
+    def check_length(text: str) -> None:
+        """A note is a note: a pasted book is refused with its length, before anything is saved."""
+        length = len(text.strip())
+        if length > Note.MAX_LENGTH:
+            raise Refused(
+                f"The note is {length:,} characters long; keep it under {Note.MAX_LENGTH:,} "
+                "(split it into several notes)."
+            )
+
     @classmethod
     def add_to_article(cls, article: Article, text: str, *, by) -> Note:
         if not text.strip():
             raise Refused("The note is empty.")
+        cls.check_length(text)
         with transaction.atomic():
             note = cls.objects.create(article=article, author=by, text=text.strip())
             _record(
@@ -76,10 +96,9 @@ class Note(models.Model):
 
     def _claim(self, version: int | str | None, by) -> None:
         """Take the next version, or refuse if someone changed the note meanwhile."""
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise Refused("The note's version is missing; reload it.") from None
+        version = parse_id(version)
+        if version is None:
+            raise Refused("The note's version is missing; reload it.")
         now = timezone.now()
         if not Note.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
             version=models.F("version") + 1, updated_at=now
@@ -98,6 +117,7 @@ class Note(models.Model):
     def edit(self, text: str, *, by, version: int | str | None) -> None:
         if not text.strip():
             raise Refused("The note is empty; delete it instead.")
+        self.check_length(text)
         self.check_can_change(by)
         with transaction.atomic():
             self._claim(version, by)

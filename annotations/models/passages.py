@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.db import models, transaction
-from django.db.models import Case, Max, Q, When
+from django.db.models import Case, Exists, Max, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from annotations.graphemes import check_range
 from annotations.models.base import PREFIX_LENGTH, Refused, User
 from annotations.models.base import clip as _clip
 from annotations.models.base import record as _record
@@ -18,18 +19,21 @@ from annotations.models.notes import Note
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
+from ops.inputs import parse_id
 
 # The kinds of a passage's tags as bits, for the reader's body (rendering.py).
 KIND_BITS = {"actor": 1, "event": 2}
 
 
 class BodyRow(NamedTuple):
-    """A passage as the reader's body draws it: where it lies and the kinds of its tags (KIND_BITS)."""
+    """A passage as the reader's body draws it: where it lies, the kinds of its tags (KIND_BITS), and
+    whether it holds a live claim (its anchor's claim marker)."""
 
     pk: int
     start: int
     end: int
     kind_bits: int
+    claimed: bool = False
 
 
 class BodyRows(list):
@@ -59,13 +63,16 @@ class TagRow:
 class SpanRow:
     """A passage as the reader's side list shows it (SpanQuerySet.for_reader)."""
 
-    __slots__ = ("pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list")
+    __slots__ = (
+        "pk", "start", "end", "quote", "created_by_id", "created_by", "tag_list", "note_list", "claim_list"
+    )  # fmt: skip
 
     def __init__(self, pk: int, start: int, end: int, quote: str, created_by_id: int) -> None:
         self.pk, self.start, self.end, self.quote, self.created_by_id = pk, start, end, quote, created_by_id
         self.created_by = None
         self.tag_list: list[TagRow] = []
         self.note_list: list[NoteRow] = []
+        self.claim_list: list = []  # ClaimRow (claims.py), attached by for_reader
 
     @property
     def reading_key(self) -> tuple[int, int, int]:
@@ -89,6 +96,20 @@ class SpanQuerySet(models.QuerySet):
     def by(self, user) -> SpanQuerySet:
         return self.filter(created_by=user)
 
+    def visible_to(self, user) -> SpanQuerySet:
+        """What this user may see under independent coding (annotations/models/visibility.py)."""
+        from annotations.models.visibility import visible_q
+
+        return self.filter(visible_q(user))
+
+    def adjudicated(self) -> SpanQuerySet:
+        """Only the adjudicated coding: the leads' settled passages (annotations/models/adjudication.py)."""
+        return self.filter(decision__isnull=False, decision__superseded_at__isnull=True)
+
+    def coded(self) -> SpanQuerySet:
+        """Only the analysts' own coding, without the adjudicated copies."""
+        return self.filter(decision__isnull=True)
+
     def tagged_with(self, term_id: int | str | None = None, role: str = "") -> SpanQuerySet:
         """Passages with a tag of this term and/or in this role (both optional)."""
         tags = Tag.objects.all()
@@ -106,18 +127,22 @@ class SpanQuerySet(models.QuerySet):
         return Span.attach_tags_and_notes(list(self.select_related("created_by")))
 
     def for_body(self, *, with_terms: bool = False) -> BodyRows:
-        """Where each passage lies and the kinds of its tags (one grouped query, no model instance per
-        passage or tag: on a 10,000-passage article those would be most of the page's cost); with
-        `with_terms`, also the ids of the terms they use (one more query), for the side list's menu."""
+        """Where each passage lies, the kinds of its tags and whether it holds claims (one grouped
+        query, no model instance per passage or tag: on a 10,000-passage article those would be most of
+        the page's cost); with `with_terms`, also the ids of the terms they use (one more query), for
+        the side list's menu."""
+        from annotations.models.claims import Claim  # claims imports this module
+
         kinds = (
             self.values("pk", "start", "end")
             .annotate(
                 kind_bits=Max(
                     Case(When(tags__term__kind=Term.Kind.ACTOR, then=KIND_BITS["actor"]), default=0)
                 )
-                + Max(Case(When(tags__term__kind=Term.Kind.EVENT, then=KIND_BITS["event"]), default=0))
+                + Max(Case(When(tags__term__kind=Term.Kind.EVENT, then=KIND_BITS["event"]), default=0)),
+                claimed=Exists(Claim.objects.filter(span=OuterRef("pk"), deleted_at__isnull=True)),
             )
-            .values_list("pk", "start", "end", "kind_bits")
+            .values_list("pk", "start", "end", "kind_bits", "claimed")
         )
         rows = BodyRows(BodyRow(*row) for row in kinds)
         rows.term_ids = set()
@@ -150,6 +175,9 @@ class SpanQuerySet(models.QuerySet):
             span.created_by = users[span.created_by_id]
         for span_id, text, author_id in notes:
             by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
+        from annotations.models.claims import attach_claim_rows  # claims imports this module
+
+        attach_claim_rows(spans)
         return spans
 
     def _attach_tags(self, spans: list) -> None:
@@ -248,7 +276,8 @@ class Span(models.Model):
         note: str = "",
     ) -> Span:
         """A new passage from a browser selection: offsets checked against the body, whitespace
-        trimmed, quote/prefix/suffix stored; optionally its first tag and a note."""
+        trimmed, neither end inside a user-perceived character (annotations/graphemes.py),
+        quote/prefix/suffix stored; optionally its first tag and a note."""
         body = article.body
         if not (0 <= start < end <= len(body)):
             if start >= end:
@@ -267,8 +296,12 @@ class Span(models.Model):
             end -= 1
         if start >= end:
             raise Refused("The selection holds only whitespace.")
+        cut = check_range(body, start, end)
+        if cut:
+            raise Refused(cut)
         if term is not None:
             role = Tag.check_role(term, role)
+        Note.check_length(note)
         with transaction.atomic():
             span = cls.objects.create(
                 article=article,
@@ -330,18 +363,17 @@ class Span(models.Model):
             raise Refused(f"This passage is {owner}’s: only {owner} or a lead can change it.", status=403)
 
     def last_change(self) -> Change | None:
-        """The latest change to the passage or its tags (notes do not move its version)."""
-        return self.changes.exclude(object_type="note").select_related("actor").first()
+        """The latest change to the passage or its tags (notes and claims do not move its version)."""
+        return self.changes.exclude(object_type__in=("note", "claim")).select_related("actor").first()
 
     def _claim(self, version: int | str | None, by) -> None:
         """Check permission and take the next version, or refuse if someone changed it meanwhile.
 
         One UPDATE … WHERE version = n: of two concurrent saves exactly one wins."""
         self.check_can_change(by)
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise Refused("The passage's version is missing; reload it.") from None
+        version = parse_id(version)
+        if version is None:
+            raise Refused("The passage's version is missing; reload it.")
         now = timezone.now()
         claimed = Span.objects.filter(pk=self.pk, version=version, deleted_at__isnull=True).update(
             version=models.F("version") + 1, updated_at=now
@@ -399,8 +431,8 @@ class Span(models.Model):
 
     def tag(self, tag_id: int | str) -> Tag:
         try:
-            return self.tags.select_related("term").get(pk=int(tag_id))
-        except (Tag.DoesNotExist, TypeError, ValueError):
+            return self.tags.select_related("term").get(pk=parse_id(tag_id) or 0)
+        except Tag.DoesNotExist:
             raise Refused("That tag is no longer on this passage; reload it.", status=409) from None
 
     def remove_tag(self, tag_id: int | str, *, by, version: int | str | None) -> None:
@@ -449,6 +481,7 @@ class Span(models.Model):
         """Any analyst may add their own note to any passage; notes stay their author's."""
         if not text.strip():
             raise Refused("The note is empty.")
+        Note.check_length(text)
         if self.is_deleted:
             raise Refused("This passage has been deleted; reload the page.", status=409)
         with transaction.atomic():
@@ -540,9 +573,9 @@ class Tag(models.Model):
         if term_id in (None, ""):
             raise Refused("Choose a term from the list first.")
         try:
-            term = Term.objects.get(pk=int(term_id))
-        except (Term.DoesNotExist, TypeError, ValueError):
-            raise Refused(f"Unknown term “{term_id}”.") from None
+            term = Term.objects.get(pk=parse_id(term_id) or 0)
+        except Term.DoesNotExist:
+            raise Refused(f"Unknown term “{str(term_id)[:40]}”.") from None
         if term.is_retired:
             instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
             raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")

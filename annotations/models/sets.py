@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 class SavedSet(models.Model):
-    """A named filter of the Annotations screen: re-run, not frozen, each time it is exported."""
+    """A named filter of the Annotations screen: re-run, not frozen, each time it is exported. A set of
+    claims is one whose query has view=claims (the Claims view's filter)."""
 
     name = models.CharField(max_length=200)
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_sets")
@@ -34,16 +35,26 @@ class SavedSet(models.Model):
         url = reverse("annotations:annotation-list")
         return f"{url}?{self.query}" if self.query else url
 
-    def filter_form(self):  # -> annotations.filters.SpanFilterForm (imported late: filters imports models)
+    @property
+    def is_claims(self) -> bool:
         from django.http import QueryDict
 
-        from annotations.filters import SpanFilterForm
+        return QueryDict(self.query).get("view") == "claims"
 
-        return SpanFilterForm(QueryDict(self.query), user=self.owner)
+    def filter_form(self):  # -> SpanFilterForm or ClaimFilterForm (imported late: filters import models)
+        from django.http import QueryDict
+
+        from annotations.filters_claims import filter_form_for
+
+        return filter_form_for(QueryDict(self.query), user=self.owner)
 
     def spans(self) -> SpanQuerySet:
         """The passages that match the filter now, not when it was saved."""
         return self.filter_form().spans()
+
+    def claims(self):  # -> ClaimQuerySet
+        """The claims that match a claims set's filter now (see is_claims)."""
+        return self.filter_form().claims()
 
     def in_words(self) -> str:
         return self.filter_form().in_words()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
@@ -14,11 +14,13 @@ from django.utils import timezone
 from annotations.folding import fold
 from annotations.models.base import User
 from annotations.models.changes import Change
+from annotations.models.suggestions import VocabularyQuerySet, vocabulary_change
+from annotations.permissions import can_remove_alias, require_curator, require_term_change, whose
 
 NO_MATCH = 9
 
 
-class TermQuerySet(models.QuerySet):
+class TermQuerySet(VocabularyQuerySet):
     def active(self) -> TermQuerySet:
         return self.filter(retired_at__isnull=True)
 
@@ -117,6 +119,10 @@ class Term(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_terms"
     )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the operator's vocabulary files last gave this term (label, code, …, retired, merged_into, the
+    # folded names): the base of the loader's three-way rule, so that a load changes only what the team
+    # left as the file had it (annotations/vocabulary/loading.py).
+    loaded_values = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,10 +136,15 @@ class Term(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.label_key = fold(self.label)
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("annotations:term-detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_retired(self) -> bool:
@@ -149,6 +160,15 @@ class Term(models.Model):
     def display(self) -> str:
         """`Label [CODE]`, as the CSV writes it."""
         return f"{self.label} [{self.code}]" if self.code else self.label
+
+    def survivor(self) -> Term:
+        """Where this term's tags live now: the end of its merged_into chain. The verbs never make a
+        loop, but the walk is bounded all the same: on a loop it stops before going round again."""
+        term, seen = self, {self.pk}
+        while term.merged_into_id and term.merged_into_id not in seen:
+            seen.add(term.merged_into_id)
+            term = term.merged_into
+        return term
 
     def descendant_ids(self) -> set[int]:
         """This term and every term below it (IRGC finds Quds Force)."""
@@ -337,6 +357,11 @@ class Term(models.Model):
 
         if alias.term_id != self.pk:
             raise ValidationError(f"“{alias.name}” is not an alias of {self.label}.", code="other_term")
+        if not can_remove_alias(by, alias):
+            raise PermissionDenied(
+                f"Removing “{alias.name}”: {self.label} is {whose(self)}, and someone else added this name; "
+                "only the term's creator, whoever added the name, or a lead may remove it."
+            )
         if alias.key == self.label_key:
             raise ValidationError(
                 f"“{alias.name}” is the label of {self.label}; change the label instead.", code="label"
@@ -366,13 +391,19 @@ class Term(models.Model):
         return self.add_alias(self.label, by=by, shared=shared)
 
     def edit(self, values: dict, *, by) -> dict:
-        """Change fields (label, code, parent, …) and record before/after of what changed.
-        A new label also becomes an alias. Returns the changed fields' new values."""
+        """Change fields (label, code, parent, …, and mappings, which only files carry) and record
+        before/after of what changed. A new label also becomes an alias. Returns the changed fields' new
+        values. Only the term's creator or a curator may (annotations/permissions.py)."""
         from annotations.history import record
 
+        require_term_change(by, self, f"Editing {self.label}")
         if "kind" in values and values["kind"] != self.kind and self.tags.exists():
             raise ValidationError("A term already used in passages cannot change kind.", code="kind")
-        before = self.snapshot()
+
+        def tracked() -> dict:
+            return {**self.snapshot(), **({"mappings": self.mappings} if "mappings" in values else {})}
+
+        before = tracked()
         new_label = values.get("label", self.label)
         if fold(new_label) != self.label_key and not self.aliases.filter(key=fold(new_label)).exists():
             try:
@@ -382,7 +413,7 @@ class Term(models.Model):
         for field, value in values.items():
             setattr(self, field, value)
         self.full_clean(exclude=["merged_into", "created_by", "label_key"], validate_unique=True)
-        after = self.snapshot()
+        after = tracked()
         changed = {field: after[field] for field in after if after[field] != before[field]}
         if not changed:
             return {}
@@ -421,6 +452,7 @@ class Term(models.Model):
         becomes an alias there, and this term is retired as merged. Nothing is deleted."""
         from annotations.history import record
 
+        require_curator(by, f"Merging {self.label} into {survivor.label}")
         if survivor.pk == self.pk:
             raise ValidationError("A term cannot be merged into itself.", code="self")
         if survivor.kind != self.kind:
@@ -428,6 +460,13 @@ class Term(models.Model):
                 f"{self.label} is an {self.get_kind_display().lower()} and {survivor.label} an "
                 f"{survivor.get_kind_display().lower()}; only terms of the same kind can be merged.",
                 code="kind",
+            )
+        if survivor.merged_into_id:
+            # Merged terms are retired, so this is an old database's half-done merge: never make a loop.
+            raise ValidationError(
+                f"{survivor.label} was merged into {survivor.survivor().label}; "
+                "merge into that term instead.",
+                code="merged",
             )
         if survivor.is_retired:
             raise ValidationError(f"{survivor.label} is retired; merge into an active term.", code="retired")
@@ -470,6 +509,9 @@ class Term(models.Model):
                         span_id=tag.span_id,
                         term_id=survivor.pk,
                     )
+            # --- claims: speakers, the actors unnamed sources belong to, and targets move too. ---
+            claims_moved = self._move_claims_to(survivor, by=by)
+            # --- end claims ---
             names = []
             for alias in self.aliases.order_by("pk"):
                 if survivor.aliases.filter(key=alias.key).exists():
@@ -499,6 +541,7 @@ class Term(models.Model):
             details = {
                 "tags_moved": moved,
                 "tags_dropped": dropped,
+                "claims_moved": claims_moved,
                 "aliases_moved": names,
                 "children": children,
             }
@@ -520,13 +563,68 @@ class Term(models.Model):
                 term_id=survivor.pk,
             )
 
+    def _move_claims_to(self, survivor: Term, *, by) -> int:
+        """Point every claim that names this term (as speaker, speaker's group or target) at the
+        survivor, one history entry per claim. Claims keep their version: the merge is the lead's
+        change to the vocabulary, not to the coding. Returns how many claims moved."""
+        from annotations.history import record
+        from annotations.models.claims import Claim  # claims imports this module
+
+        fields = ("speaker", "speaker_group", "target")
+        claims = Claim.objects.filter(
+            Q(speaker=self) | Q(speaker_group=self) | Q(target=self)
+        ).select_related("span")
+        moved = 0
+        for claim in claims.order_by("pk"):
+            named = [name for name in fields if getattr(claim, f"{name}_id") == self.pk]
+            Claim.objects.filter(pk=claim.pk).update(**{name: survivor for name in named})
+            moved += 1
+            record(
+                by,
+                Change.Action.UPDATE,
+                claim,
+                f"Claim {', '.join(named)} {self.label} became {survivor.label} (merge)",
+                before={name: self.slug for name in named},
+                after={name: survivor.slug for name in named},
+                article_id=claim.article_id,
+                span_id=claim.span_id,
+                term_id=survivor.pk,
+            )
+        return moved
+
+    def accept(self, *, by) -> None:
+        """A lead takes a proposed term into the vocabulary as it is (or after editing it)."""
+        from annotations.history import record
+
+        require_curator(by, f"Accepting {self.label}")
+        if not self.proposed:
+            raise ValidationError(f"{self.label} is not a proposed term.", code="not_proposed")
+        if self.is_retired:
+            raise ValidationError(
+                f"{self.label} is retired; bring it back before accepting it.", code="retired"
+            )
+        with transaction.atomic():
+            self.proposed = False
+            self.save(update_fields=["proposed", "updated_at"])
+            record(
+                by,
+                Change.Action.UPDATE,
+                self,
+                f"Accepted {self.label} into the vocabulary",
+                before={"proposed": True},
+                after={"proposed": False},
+                term_id=self.pk,
+            )
+
     def retire(self, *, by) -> None:
         """Stop offering the term for new tags; passages already tagged keep it."""
+        require_curator(by, f"Retiring {self.label}")
         if self.is_retired:
             raise ValidationError(f"{self.label} is already retired.", code="retired")
         self._set_retired(timezone.now(), by, Change.Action.RETIRE, f"Retired {self.label}")
 
     def unretire(self, *, by) -> None:
+        require_curator(by, f"Bringing back {self.label}")
         if not self.is_retired:
             raise ValidationError(f"{self.label} is not retired.", code="active")
         if self.merged_into_id:
@@ -567,6 +665,8 @@ class Alias(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = VocabularyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -583,7 +683,12 @@ class Alias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = fold(self.name)
         self.kind = self.term.kind
-        super().save(*args, **kwargs)
+        with vocabulary_change():
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with vocabulary_change():
+            return super().delete(*args, **kwargs)
 
     @property
     def is_label(self) -> bool:

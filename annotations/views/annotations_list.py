@@ -1,5 +1,6 @@
-"""The Annotations screen: every passage of the team, filtered into an annotated set that can be
-saved under a name and downloaded."""
+"""The Annotations screen: every passage of the team (and, in its Claims view, every claim), filtered into
+an annotated set that can be saved under a name and downloaded. The Claims view's own parts are in
+annotations/views/claims_list.py."""
 
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
-from annotations.filters import SORTS, SpanFilterForm
+from annotations.filters import FILTER_PARAMS, SORTS, SpanFilterForm
+from annotations.filters_claims import ClaimFilterForm, filter_form_for
 from annotations.forms_sets import RenameSetForm, SavedSetForm
-from annotations.models import Note, SavedSet, Span, Tag, Term
+from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.permissions import can_change
+from annotations.views import claims_list
 from annotations.views.paging import CappedPaginator
 from corpus.models import Article, Source
+from ops.inputs import parse_id
 
 PER_PAGE = 50
 DEFAULT_SORT = "-created"
@@ -47,14 +51,18 @@ DOWNLOADS = [
 
 @require_GET
 def annotation_list(request: HttpRequest) -> HttpResponse:
-    filter_form = SpanFilterForm(request.GET, user=request.user)
+    """Passages, or claims with view=claims. A filter that can't be applied is a 400 that names each bad
+    parameter, with the screen and what was typed still shown."""
+    filter_form = filter_form_for(request.GET, user=request.user)
     context = _list_context(request, filter_form)
+    status = 400 if filter_form.errors else 200
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "annotations/annotation_list.html#results", context)
+        response = render(request, "annotations/annotation_list.html#results", context, status=status)
         # The address bar holds the filter in canonical form (no empty parameters), for bookmarks.
-        push_url(response, context["canonical_url"])
+        if not filter_form.errors:
+            push_url(response, context["canonical_url"])
     else:
-        response = render(request, "annotations/annotation_list.html", context)
+        response = render(request, "annotations/annotation_list.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -68,7 +76,7 @@ def save_set(request: HttpRequest) -> HttpResponse:
         return redirect(saved_set.get_absolute_url())
     # Show the screen with the filter the analyst was looking at and the name they typed.
     query = request.POST.get("query", "")
-    filter_form = SpanFilterForm(QueryDict(query), user=request.user)
+    filter_form = filter_form_for(QueryDict(query), user=request.user)
     context = _list_context(request, filter_form, save_form=save_form)
     return render(request, "annotations/annotation_list.html", context, status=400)
 
@@ -98,7 +106,8 @@ def delete_set(request: HttpRequest, set_id: int) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    """Download the current filter (?format=csv&<filter>) or a saved set (?format=csv&set=<id>)."""
+    """Download the current filter (?format=csv&<filter>) or a saved set (?format=csv&set=<id>).
+    The claims formats (claims-csv, claims-jsonl) read the filter as the Claims view does."""
     # Imported here so the screen keeps working while the export module is being changed.
     from annotations.export import FORMATS, export_filename, stream
 
@@ -111,20 +120,33 @@ def export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("set"):
         saved_set = get_object_or_404(SavedSet, pk=_as_id(request.GET["set"]))
         filter_form, set_name = saved_set.filter_form(), saved_set.name
+    elif FORMATS[fmt].claims:
+        filter_form, set_name = ClaimFilterForm(request.GET, user=request.user), ""
     else:
-        filter_form, set_name = SpanFilterForm(request.GET, user=request.user), ""
+        filter_form, set_name = filter_form_for(request.GET, user=request.user), ""
     if not filter_form.is_valid():
         problems = " ".join(f"{name}: {' '.join(errors)}" for name, errors in filter_form.errors.items())
         return HttpResponseBadRequest(f"The filter has errors. {problems}", content_type="text/plain")
+    if FORMATS[fmt].claims != isinstance(filter_form, ClaimFilterForm):
+        return HttpResponseBadRequest(_format_mismatch(fmt, set_name), content_type="text/plain")
     base_url = request.build_absolute_uri("/")[:-1]
     screen_url = reverse("annotations:annotation-list")
     collection_url = base_url + (
         f"{screen_url}?{filter_form.query_string()}" if filter_form.query_string() else screen_url
     )
+    # A large set is written by a worker; the answer is the job's page (annotations/export_jobs.py).
+    from annotations.export_jobs import export_in_background, export_records
+
+    if job := export_in_background(
+        request, fmt, filter_form, set_name=set_name, bom=bom, collection_id=collection_url
+    ):
+        return redirect(job)
+    # Independent coding: what the analyst may not see is not exported either.
+    records = export_records(filter_form, FORMATS[fmt].claims, request.user)
     response = StreamingHttpResponse(
         stream(
             fmt,
-            filter_form.spans(),
+            records,
             base_url=base_url,
             bom=bom,
             label=set_name or None,
@@ -132,9 +154,16 @@ def export(request: HttpRequest) -> HttpResponse:
         ),
         content_type=FORMATS[fmt].content_type,
     )
-    filename = export_filename(fmt, set_name or None, timezone.localdate())
+    filename = export_filename(fmt, set_name or None, timezone.localdate(), bom=bom)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _format_mismatch(fmt: str, set_name: str) -> str:
+    what = f"The set “{set_name}”" if set_name else "This filter"
+    if fmt.startswith("claims-"):
+        return f"{what} selects passages; format {fmt} exports claims: use the Claims view (view=claims)."
+    return f"{what} selects claims (view=claims); export it as claims-csv or claims-jsonl, not {fmt}."
 
 
 def _list_context(
@@ -143,17 +172,24 @@ def _list_context(
     valid = filter_form.is_valid()
     query = filter_form.query_string()
     sort = (filter_form.cleaned_data.get("sort") if valid else "") or DEFAULT_SORT
+    claims_view = isinstance(filter_form, ClaimFilterForm)
     page = None
-    if valid:
+    if valid and claims_view:
+        page = claims_list.claims_page(request, filter_form, sort, PER_PAGE)
+    elif valid:
         spans = (
             filter_form.spans()
+            .visible_to(request.user)
             .order_by(*SORTS[sort])
             .select_related("article__source", "created_by")
             .prefetch_related(
                 Prefetch("tags", queryset=Tag.objects.select_related("term").order_by("pk")),
                 Prefetch(
                     "notes",
-                    queryset=Note.objects.live().select_related("author").order_by("created_at", "pk"),
+                    queryset=Note.objects.live()
+                    .visible_to(request.user)
+                    .select_related("author")
+                    .order_by("created_at", "pk"),
                     to_attr="live_notes",
                 ),
             )
@@ -167,7 +203,13 @@ def _list_context(
     if page is not None and page.number > 1:
         canonical_url = f"{list_url}?{sort_query}&page={page.number}"
     export_url = reverse("annotations:export")
-    return {
+    base_query = _base_query(filter_form)
+    context = {
+        "claims_view": claims_view,
+        "view_links": {
+            "passages": list_url + (f"?{base_query}" if base_query else ""),
+            "claims": f"{list_url}?view=claims" + (f"&{base_query}" if base_query else ""),
+        },
         "filter_form": filter_form,
         "page": page,
         "sort": sort,
@@ -185,8 +227,27 @@ def _list_context(
         "selected": {
             name: [value for value in filter_form.data.getlist(name) if value] for name in ("term", "analyst")
         },
+        "also": [
+            (name, value)
+            for name in filter_form.params
+            if name in filter_form.multi_valued
+            for value in [value for value in filter_form.data.getlist(name) if value][1:]
+        ],
         "sort_links": _sort_links(query, sort),
     }
+    if claims_view:
+        context.update(claims_list.claims_context(filter_form, query))
+    return context
+
+
+def _base_query(filter_form: SpanFilterForm) -> str:
+    """The filter's passages-view parameters, which carry over when switching view."""
+    query = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        values = [value for value in filter_form.data.getlist(name) if value.strip()]
+        if values:
+            query.setlist(name, values)
+    return query.urlencode()
 
 
 def _terms_by_role(span: Span) -> list[tuple[str, list[Term]]]:
@@ -208,11 +269,12 @@ def _filter_choices(article: str) -> dict:
         "events": _as_tree([term for term in terms if term.kind == Term.Kind.EVENT]),
         "roles": Tag.Role.choices,
         "kinds": Term.Kind.choices,
-        # EXISTS per analyst (one index lookup each), not DISTINCT over a join: that reads every passage
-        # (0.6 s at 1,000,000 passages on PostgreSQL).
-        "analysts": User.objects.filter(Exists(Span.objects.filter(created_by=OuterRef("pk")))).order_by(
-            User.USERNAME_FIELD
-        ),
+        # Whoever made a passage or coded a claim: EXISTS per analyst and table (an index lookup each), not
+        # a join or an IN over every passage (0.3–0.6 s at 1,000,000 passages on PostgreSQL).
+        "analysts": User.objects.filter(
+            Exists(Span.objects.filter(created_by=OuterRef("pk")))
+            | Exists(Claim.objects.filter(created_by=OuterRef("pk")))
+        ).order_by(User.USERNAME_FIELD),
     }
 
 
@@ -227,8 +289,9 @@ def _article_choices(selected: str) -> tuple[list[Article], int]:
     if len(latest) <= ARTICLE_CHOICES:
         return sorted(latest, key=lambda a: a.title.casefold()), 0
     latest = latest[:ARTICLE_CHOICES]
-    if selected.isdigit() and all(a.pk != int(selected) for a in latest):
-        latest += list(Article.objects.only("pk", "title").filter(pk=int(selected)))
+    chosen = parse_id(selected)
+    if chosen is not None and all(a.pk != chosen for a in latest):
+        latest += list(Article.objects.only("pk", "title").filter(pk=chosen))
     older = Article.objects.count() - ARTICLE_CHOICES
     return sorted(latest, key=lambda a: a.title.casefold()), older
 
@@ -256,6 +319,11 @@ def _saved_sets(request: HttpRequest) -> list[SavedSet]:
     saved_sets = list(SavedSet.objects.select_related("owner").order_by("name", "pk"))
     for saved_set in saved_sets:
         saved_set.changeable = can_change(request.user, saved_set.owner_id)
+        saved_set.network_links = [
+            (download.label, download.default_link(set=str(saved_set.pk)))
+            for download in claims_list.REGISTERED_DOWNLOADS
+            if saved_set.is_claims
+        ]
     return saved_sets
 
 
@@ -277,6 +345,6 @@ def _get_set_for_change(request: HttpRequest, set_id: int) -> SavedSet:
 
 
 def _as_id(value: str) -> int:
-    if not value.isdigit():
+    if parse_id(value) is None:
         raise Http404(f"No saved set “{value}”.")
-    return int(value)
+    return parse_id(value)

@@ -30,6 +30,7 @@ from annotations.views.side_list import (
     terms_used,
 )
 from corpus.models import Article
+from ops.pages import bad_request_response
 
 SUGGESTIONS = 10
 
@@ -48,7 +49,7 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         side = SideList.from_query(request.GET)
         before = parse_before(request.GET)
     except Refused as refused:
-        return render(request, "annotations/reader.html#refusal", {"message": refused.message}, status=400)
+        return bad_request_response(request, refused.message)  # the page's 400, in our words
     spans = Span.objects.in_reader(article, request.user).in_reading_order().for_body(with_terms=True)
     show_suggestions = suggestions_shown(request)
     suggestions, labels = suggestions_with_labels(article, spans) if show_suggestions else ([], {})
@@ -64,6 +65,7 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "terms_used": terms_used(article, request.user, spans.term_ids),
         "roles": Tag.Role.choices,
         "recent_terms": Tag.recent_terms(request.user),
+        "actor_types": Term.ActorType.choices,  # a new actor's kind, in the suggestion card
         "notes": article_notes(request, article),
         **activity_context(article, request.user, before),
     }

@@ -3,14 +3,17 @@ touched, so that the page fetches nothing after a save.
 
 The response's main content is the passage's panel (the request's target, `#span-panel`). Out of band,
 by id (htmx `hx-swap-oob`):
-- `p-N`: each paragraph the passage lies in, repainted, when its highlight changed;
+- `p-N`: each paragraph the passage lies in, repainted, when its highlight or its claim marker changed;
 - `passage-count`: the number of passages, when one was made, deleted or restored;
-- `passage-ID`: the passage's side-list item, replaced, deleted, or inserted before the next item the
-  browser shows (`beforebegin:#passage-NEXT`, or at the end of a wholly loaded list): side_list.SideList
-  says which list the browser shows;
+- `passage-ID`: the passage's side-list item (tags, claims, notes), replaced, deleted, or inserted
+  before the next item the browser shows (`beforebegin:#passage-NEXT`, or at the end of a wholly
+  loaded list): side_list.SideList says which list the browser shows;
 - `activity`: the history lines the change wrote, put at the top (`afterbegin:#activity`).
 The analyst's last terms (`#recent-terms`, keys 1–9) are reordered by reader.js from the panel.
 It also triggers the `spanSaved` event ({"id", "deleted"}) for scripts that care; nothing fetches on it.
+A claim's save (views/claims.py) answers the same way, with its passage's panel, and triggers
+`claimSaved` ({"id", "span", "deleted"}) instead; a rejected suggestion (views/suggestions.py) answers
+with the repainted paragraphs alone.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django_htmx.http import trigger_client_event
 
 from annotations.models import Change, Span, Tag
+from annotations.models.claims import attach_claim_rows
 from annotations.permissions import can_change
 from annotations.rendering import (
     paragraph_bounds,
@@ -52,10 +56,11 @@ def panel_context(request: HttpRequest, span: Span) -> dict:
     }
 
 
-def paragraphs_html(request: HttpRequest, article: Article, span: Span) -> str:
-    """The paragraphs this passage lies in, repainted, with the vocabulary suggestions that no passage
-    covers now (when the analyst has them shown)."""
-    indexes = paragraphs_touching(article.body, span.start, span.end)
+def paragraphs_html(request: HttpRequest, article: Article, indexes: list[int]) -> str:
+    """These paragraphs (indexes in order), repainted for out-of-band swaps, with the vocabulary
+    suggestions that no passage covers now (when the analyst has them shown). A change to a passage
+    repaints the paragraphs it lies in (`paragraphs_touching`); a rejected suggestion, those that showed
+    it (views/suggestions.py)."""
     bounds = paragraph_bounds(article.body)
     start, end = bounds[indexes[0]][0], bounds[indexes[-1]][1]
     # Widened by one so that an empty paragraph (start == end) still gives a non-empty range.
@@ -73,6 +78,8 @@ def side_item_html(
     is, deleted; where it newly is, inserted in reading order. `span` carries `tag_list` and `note_list`."""
     key = span.reading_key
     listed = not span.is_deleted and side.matches(span, request.user) and side.holds(key)
+    if listed:
+        attach_claim_rows([span])  # the item shows the passage's claims
     if was_listed and listed:
         return render_passage_item(span).replace("<li ", '<li hx-swap-oob="true" ', 1)
     if was_listed:
@@ -110,21 +117,30 @@ def reader_answer(
     since: dt.datetime,
     repaint: bool = True,
     counted: bool = False,
+    panel: dict | None = None,
+    event: tuple[str, dict] | None = None,
 ) -> HttpResponse:
     """The panel, and out of band what the change touched: the paragraphs (`repaint`), the passage count
-    (`counted`), the side-list item, the activity. One template render for all of it."""
+    (`counted`), the side-list item, the activity. One template render for all of it. `panel` adds to
+    the panel's context (a claim's save: the claim changed, for its Undo); `event` replaces `spanSaved`
+    (a claim's save triggers `claimSaved`)."""
     article = span.article
-    context = panel_context(request, span)
+    context = {**panel_context(request, span), **(panel or {})}
     # What the change wrote is the newest of the passage's history, which the panel has read already.
     written = [c for c in context["history"] if c.at >= since and c.actor_id == request.user.pk]
     context.update(
         {
             # Built in Python (rendering.py), escaped piece by piece there.
-            "paragraphs_html": mark_safe(paragraphs_html(request, article, span) if repaint else ""),
+            "paragraphs_html": mark_safe(
+                paragraphs_html(request, article, paragraphs_touching(article.body, span.start, span.end))
+                if repaint
+                else ""
+            ),
             "passage_count": Span.objects.in_reader(article, request.user).count() if counted else None,
             "side_item_html": mark_safe(side_item_html(request, article, context["span"], side, was_listed)),
             "new_changes": written,
         }
     )
     response = render(request, "annotations/reader.html#reader-answer", context)
-    return trigger_client_event(response, "spanSaved", {"id": span.pk, "deleted": span.is_deleted})
+    name, detail = event or ("spanSaved", {"id": span.pk, "deleted": span.is_deleted})
+    return trigger_client_event(response, name, detail)

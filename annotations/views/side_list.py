@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from annotations.models import Change, Refused, Span, SpanQuerySet, SpanRow, Tag, Term
 from annotations.rendering import render_passage_list
 from corpus.models import Article
+from ops.inputs import parse_id, parse_offset
 
 PAGE = 100
 ACTIVITY_PAGE = 20
@@ -43,10 +44,12 @@ def format_key(key: Key) -> str:
 
 
 def parse_key(value: str) -> Key:
+    """START.END.ID (offsets and a passage id, ops.inputs' rules); anything else is refused (400)."""
     parts = value.split(".")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        raise Refused(f"“{value}” is not a place in the side list (START.END.ID).", status=400)
-    start, end, pk = (int(part) for part in parts)
+    if len(parts) == 3:
+        start, end, pk = parse_offset(parts[0]), parse_offset(parts[1]), parse_id(parts[2])
+    if len(parts) != 3 or start is None or end is None or pk is None:
+        raise Refused(f"“{value[:40]}” is not a place in the side list (START.END.ID).", status=400)
     return (start, -end, pk)
 
 
@@ -64,14 +67,14 @@ class SideList:
     def from_query(cls, query: QueryDict) -> SideList:
         """From the reader's query string or the X-Side-List header; a malformed value is refused (400)."""
         term, role, who = (query.get(name, "").strip() for name in ("term", "role", "who"))
-        if term and not term.isdigit():
-            raise Refused(f"The term filter “{term}” is not a term id.", status=400)
+        if term and parse_id(term) is None:
+            raise Refused(f"The term filter “{term[:40]}” is not a term id.", status=400)
         if role and role not in Tag.Role.values:
-            raise Refused(f"“{role}” is not a role; use {', '.join(Tag.Role.values)}.", status=400)
+            raise Refused(f"“{role[:40]}” is not a role; use {', '.join(Tag.Role.values)}.", status=400)
         if who not in ("", "mine"):
-            raise Refused(f"The analyst filter is “mine” or empty, not “{who}”.", status=400)
+            raise Refused(f"The analyst filter is “mine” or empty, not “{who[:40]}”.", status=400)
         after = query.get("after", "").strip()
-        return cls(term, role, who, parse_key(after) if after else None)
+        return cls(str(parse_id(term)) if term else "", role, who, parse_key(after) if after else None)
 
     @classmethod
     def of_request(cls, request: HttpRequest) -> SideList:
@@ -178,9 +181,12 @@ def side_list(request: HttpRequest, article_id: int) -> HttpResponse:
 def parse_before(query: QueryDict) -> int | None:
     """The activity's cursor, `?before=CHANGE_ID`; a malformed one is refused (400)."""
     before = query.get("before", "").strip()
-    if before and not before.isdigit():
-        raise Refused(f"“{before}” is not a change id.", status=400)
-    return int(before) if before else None
+    if not before:
+        return None
+    change_id = parse_id(before)
+    if change_id is None:
+        raise Refused(f"“{before[:40]}” is not a change id.", status=400)
+    return change_id
 
 
 def activity_context(article: Article, user, before: int | None = None) -> dict:

@@ -20,6 +20,7 @@ from annotations.models import Refused, Span, Tag
 from annotations.views.repaint import panel_context, reader_answer
 from annotations.views.side_list import SideList
 from corpus.models import Article
+from ops.inputs import parse_offset
 
 
 def refusal(request: HttpRequest, refused: Refused) -> HttpResponse:
@@ -76,10 +77,10 @@ def choose_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """The passages at a clicked point of the body (`?at=OFFSET`): the panel of the one passage there, or
     a list to choose from when several cover it. The body's marks name no passage; this asks."""
     article = get_object_or_404(Article, pk=article_id)
-    at = request.GET.get("at", "").strip()
-    if not at.isdigit():
+    offset = parse_offset(request.GET.get("at"))
+    if offset is None:
+        at = request.GET.get("at", "")[:40]
         return refusal(request, Refused(f"“{at}” is not an offset in the article.", status=400))
-    offset = int(at)
     spans = Span.objects.in_reader(article, request.user).overlapping(offset, offset + 1).in_reading_order()
     rows = spans[:50].for_reader()
     if len(rows) == 1:

@@ -1,14 +1,15 @@
 """The Vocabulary screens: the list with live search, a page per term, add/edit, aliases,
 merge and retire, import and export.
 
-Adding terms and aliases is open to every analyst; merging and retiring need the
-`annotations.change_term` permission. Fragments are partials of the page templates.
+Who may do what is annotations/permissions.py's rule, and the Term verbs enforce it themselves; the
+views check it first only to answer a clear 403 before showing a form that could not be saved.
+Fragments are partials of the page templates.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,14 @@ from django.views.decorators.http import require_POST
 
 from annotations.forms import AliasForm, MergeForm, TermForm, VocabularyFilterForm, VocabularyImportForm
 from annotations.models import Alias, Change, Term
-from annotations.permissions import can_curate_vocabulary
+from annotations.models.visibility import change_visible_q, tag_visible_q
+from annotations.permissions import (
+    can_change_term,
+    can_curate_vocabulary,
+    removable_alias_ids,
+    require_curator,
+    require_term_change,
+)
 from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
 
 TERMS_PER_PAGE = 100
@@ -26,12 +34,7 @@ HISTORY_SHOWN = 50
 
 
 def get_term(slug: str) -> Term:
-    return get_object_or_404(Term.objects.select_related("parent", "merged_into"), slug=slug)
-
-
-def require_curator(request: HttpRequest) -> None:
-    if not can_curate_vocabulary(request.user):
-        raise PermissionDenied("Merging and retiring terms needs the permission to change terms.")
+    return get_object_or_404(Term.objects.select_related("parent", "merged_into", "created_by"), slug=slug)
 
 
 def vocabulary(request: HttpRequest) -> HttpResponse:
@@ -78,16 +81,22 @@ def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None = None) -> dict:
-    passages = term.passages()
+    # Independent coding: what the analyst may not see is left out, as if it did not exist.
+    passages = term.passages().filter(tag_visible_q(request.user))
+    aliases = list(term.aliases.order_by("pk"))
     return {
         "term": term,
-        "aliases": term.aliases.order_by("pk"),
+        "aliases": aliases,
+        "removable": removable_alias_ids(request.user, term, aliases),
+        "can_edit": can_change_term(request.user, term),
         "alias_form": alias_form or AliasForm(term=term),
         "children": term.children.order_by("label"),
         "merged_terms": term.merged_terms.order_by("label"),
         "passage_count": passages.count(),
         "passages": passages[:PASSAGES_SHOWN],
-        "history": Change.objects.filter(term=term).select_related("actor")[:HISTORY_SHOWN],
+        "history": Change.objects.filter(term=term)
+        .filter(change_visible_q(request.user))
+        .select_related("actor")[:HISTORY_SHOWN],
         "can_curate": can_curate_vocabulary(request.user),
     }
 
@@ -105,6 +114,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 
 def term_edit(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_term(slug)
+    require_term_change(request.user, term, f"Editing {term.label}")
     form = TermForm(request.POST or None, term=term)
     if request.method == "POST" and form.is_valid() and save_or_keep_errors(form, request) is not None:
         messages.success(request, f"Saved {term.label}.")
@@ -163,7 +173,7 @@ def alias_remove(request: HttpRequest, slug: str, alias_id: int) -> HttpResponse
 
 def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_term(slug)
-    require_curator(request)
+    require_curator(request.user, f"Merging {term.label}")
     form = MergeForm(request.POST or None, term=term)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,8 +191,8 @@ def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
 def term_retire(request: HttpRequest, slug: str) -> HttpResponse:
     """One view for both directions: action=retire or action=unretire."""
     term = get_term(slug)
-    require_curator(request)
     action = request.POST.get("action", "retire")
+    require_curator(request.user, f"{'Bringing back' if action == 'unretire' else 'Retiring'} {term.label}")
     if action not in {"retire", "unretire"}:
         return HttpResponseBadRequest("action must be retire or unretire")
     try:
@@ -193,6 +203,20 @@ def term_retire(request: HttpRequest, slug: str) -> HttpResponse:
         done = "Retired" if action == "retire" else "Brought back"
         messages.success(request, f"{done} {term.label}.")
     return redirect(term)
+
+
+@require_POST
+def term_accept(request: HttpRequest, slug: str) -> HttpResponse:
+    """A lead accepts a proposed term into the vocabulary; back to the list it was accepted from."""
+    term = get_term(slug)
+    require_curator(request.user, f"Accepting {term.label}")
+    try:
+        term.accept(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Accepted {term.label}.")
+    return redirect("annotations:vocabulary" if request.POST.get("next") == "vocabulary" else term)
 
 
 def vocabulary_export(request: HttpRequest) -> HttpResponse:

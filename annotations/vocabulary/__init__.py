@@ -2,11 +2,13 @@
 
 Two formats: the seed's JSON shape (`actors`, `event_types`, everything an entry carries kept in
 `Term.mappings`) and a flat CSV of `kind, id, label, code, parent, aliases, description`.
-Loading is idempotent: a file loaded twice changes nothing, an updated file updates labels, codes,
-parents and adds aliases, and no term is ever deleted.
+Loading is idempotent: a file loaded twice changes nothing, and no term is ever deleted. What a load
+may change depends on who loads (curation.py): the operator's load follows the file only where the team
+left a field as the file last had it; a team member's load is their edit, with their permissions.
 
-One module per step: entries (what a file describes), reading (JSON and CSV into entries),
-loading (entries into the database), report (what a load did), export (JSON and CSV writers).
+One module per step: entries (what a file describes), reading (JSON and CSV into entries), curation
+(what a load may change in an existing term), loading (entries into the database), report (what a load
+did), export (JSON and CSV writers).
 """
 
 from annotations.vocabulary.entries import ALIAS_SEPARATOR, CSV_COLUMNS, SPELLINGS, Entry, VocabularyFileError

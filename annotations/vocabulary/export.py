@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from annotations.export.csvcells import csv_record, neutralise
 from annotations.models import Term
+from annotations.vocabulary.claim_attributes import export_claim_attributes
 from annotations.vocabulary.entries import ALIAS_SEPARATOR, CSV_COLUMNS, SPELLINGS
 
 # Export order of keys, the seed's own; keys not listed follow in alphabetical order.
@@ -32,6 +32,8 @@ EVENT_ORDER = [
     "quad",
     "plover",
     "cameo_code",
+    "cameo_code_status",
+    "cameo_code_note",
     "acled",
     "definition",
     "notes",
@@ -90,29 +92,30 @@ def export_json() -> str:
         "actors": [term_as_json(term) for term in terms if term.kind == Term.Kind.ACTOR],
         "event_types": [term_as_json(term) for term in terms if term.kind == Term.Kind.EVENT],
     }
+    claim_attributes = export_claim_attributes()
+    if claim_attributes is not None:
+        document["claim_attributes"] = claim_attributes
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def export_csv() -> str:
-    """The flat CSV: actor rows carry their actor type in `kind`; country and mappings are not in it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """The flat CSV: actor rows carry their actor type in `kind`; country and mappings are not in it.
+    Text cells go through the app's one CSV-cell helper (annotations/export/csvcells.py): formulas are
+    defused, and loading the file back undoes that exactly."""
     terms = sorted(_terms_for_export(), key=lambda term: (term.kind != Term.Kind.ACTOR, term.pk))
+    rows = [csv_record(CSV_COLUMNS)]
     for term in terms:
         kind = (term.actor_type or "actor") if term.kind == Term.Kind.ACTOR else "event"
-        writer.writerow(
-            [
-                kind,
-                term.slug,
-                term.label,
-                term.code,
-                term.parent.slug if term.parent_id else "",
-                ALIAS_SEPARATOR.join(_alias_names(term)),
-                term.description,
-            ]
-        )
-    return buffer.getvalue()
+        cells = [
+            term.slug,
+            term.label,
+            term.code,
+            term.parent.slug if term.parent_id else "",
+            ALIAS_SEPARATOR.join(_alias_names(term)),
+            term.description,
+        ]
+        rows.append(csv_record([kind, *(neutralise(cell) for cell in cells)]))
+    return "".join(rows)
 
 
 def export_vocabulary(format: str) -> str:

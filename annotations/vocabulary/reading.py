@@ -11,7 +11,9 @@ import io
 import json
 from typing import Any
 
+from annotations.export.csvcells import unneutralise
 from annotations.models import Term
+from annotations.vocabulary.claim_attributes import read_claim_attributes
 from annotations.vocabulary.entries import CSV_COLUMNS, Entry, VocabularyFileError
 from annotations.vocabulary.report import VocabularyReport
 
@@ -60,8 +62,8 @@ def parse_json(text: str, report: VocabularyReport) -> list[Entry]:
     related = document.get("related_entities") or []
     if related:
         report.skipped.append(f"skipped {len(related)} related entities (not actors or events)")
-    if document.get("claim_attributes"):
-        report.skipped.append("skipped claim_attributes (not terms)")
+    # The claim fields' definitions are loaded after the terms (claim_attributes.py).
+    report.claim_attributes = read_claim_attributes(document, report)
     return [entry for entry in entries if entry is not None]
 
 
@@ -89,7 +91,7 @@ def _json_entry(item: dict, kind: str, where: str, report: VocabularyReport) -> 
         },
         retired=bool(item.get("retired")),
         merged_into=_text(item.get("merged_into")),
-        present={"label", "country", "code", "description", "parent", "mappings", "actor_type", "retired"},
+        present=_present(item, kind, known),
     )
     if kind == Term.Kind.ACTOR:
         actor_type = _text(item.get("kind"))
@@ -100,6 +102,25 @@ def _json_entry(item: dict, kind: str, where: str, report: VocabularyReport) -> 
             return None
         entry.actor_type = "" if actor_type == "actor" else actor_type
     return entry
+
+
+def _present(item: dict, kind: str, known: set[str]) -> set[str]:
+    """The fields a JSON entry speaks for: those whose key it has. A missing key never blanks a field
+    (an entry with only id, label and aliases adds names), and "retired" only where the entry says it:
+    an export writes "retired": true for retired terms alone, so it never brings a term back."""
+    keys = {
+        "country": "country",
+        "code": "cameo_code",
+        "description": "description" if kind == Term.Kind.ACTOR else "definition",
+        "parent": "parent",
+        "actor_type": "kind",
+        "retired": "retired",
+        "merged_into": "merged_into",
+    }
+    present = {"label"} | {name for name, key in keys.items() if key in item}
+    if any(key not in known or (value is None and key in NULLABLE) for key, value in item.items()):
+        present.add("mappings")
+    return present
 
 
 def parse_csv(text: str, report: VocabularyReport) -> list[Entry]:
@@ -114,7 +135,12 @@ def parse_csv(text: str, report: VocabularyReport) -> list[Entry]:
     present = {"label"} | {name for name in ("code", "parent", "description", "country") if name in columns}
     entries = []
     for row in reader:
-        row = {(key or "").strip().lower(): _text(value) for key, value in row.items() if key is not None}
+        # Our export defused cells that a spreadsheet would run as a formula; undo that exactly.
+        row = {
+            (key or "").strip().lower(): unneutralise(_text(value))
+            for key, value in row.items()
+            if key is not None
+        }
         where = f"line {reader.line_num}"
         kind_text = row.get("kind", "").lower()
         slug = row.get("id", "")

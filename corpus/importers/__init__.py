@@ -1,9 +1,10 @@
 """The one importer: files and folders from the command line, uploads and pasted text from the browser.
 
 Each input becomes one or more drafts (one per article), or a refusal that names the file, the line
-and the reason. Drafts are cleaned (corpus.cleaning), checked for duplicates by the SHA-256 of the
-cleaned body, analysed by the shared spaCy pipeline in batches, and saved one transaction per article,
-so a bad file or line never stops the others and nothing is half-imported.
+and the reason. Drafts are cleaned (corpus.cleaning) and hashed, then each file is stored in one
+transaction (duplicates by the SHA-256 of the cleaned body in one query, batched inserts), so a bad
+file or line never stops the others and no file is half-imported. The sentence analysis follows
+(corpus.analysis): in the background for uploads, before the command returns on the command line.
 
 Modules, in the order an import runs through them:
 
@@ -14,7 +15,8 @@ Modules, in the order an import runs through them:
 - html: article text and metadata from HTML pages (trafilatura);
 - rows: JSONL lines and CSV rows, one article each;
 - drafts: Draft, Refusal and the metadata a draft takes;
-- saving: the run itself, cleaning, duplicates, analysis and one transaction per article;
+- saving: the run itself (Importer): cleaning, duplicates, one transaction per file, analysis queued;
+- jobs: uploads kept with a job and imported by the worker, file by file, resumable;
 - report: FileResult and ImportReport.
 """
 

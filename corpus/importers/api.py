@@ -16,32 +16,36 @@ from corpus.importers.report import FileResult, ImportReport, Progress
 from corpus.importers.saving import _run
 
 
-def import_paths(paths: Iterable[Path | str], user=None, progress: Progress | None = None) -> ImportReport:
-    """Import files and folders (recursively); a folder's manifest.csv supplies its files' metadata."""
+def import_paths(
+    paths: Iterable[Path | str], user=None, progress: Progress | None = None, *, background: bool = False
+) -> ImportReport:
+    """Import files and folders (recursively); a folder's manifest.csv supplies its files' metadata.
+    The articles are analysed before this returns unless `background` (then a task per file does it)."""
     files = list(_walk(paths))
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     report = ImportReport()
 
-    def inputs() -> Iterator[Draft | FileResult]:
+    def inputs() -> Iterator[list[Draft | FileResult]]:
         for done, (path, shown) in enumerate(files, start=1):
             if path is None:
-                yield FileResult(shown, "refused", "no such file or folder")
+                yield [FileResult(shown, "refused", "no such file or folder")]
             else:
                 folder = path.parent
                 if folder not in manifests:
                     manifests[folder], problem = _load_manifest(folder, shown_folder=Path(shown).parent)
                     if problem:
-                        yield problem
-                yield from _read_path(path, shown, manifests[folder].get(path.name))
+                        yield [problem]
+                yield list(_read_path(path, shown, manifests[folder].get(path.name)))
             if progress:
                 progress(done, len(files))
 
-    _run(inputs(), report, user)
+    _run(inputs(), report, user, background=background)
     return report
 
 
-def import_uploads(files: Iterable[UploadedFile], user=None) -> ImportReport:
-    """Import files uploaded in the browser; an uploaded manifest.csv supplies the others' metadata."""
+def import_uploads(files: Iterable[UploadedFile], user=None, *, background: bool = False) -> ImportReport:
+    """Import files uploaded in the browser, in this process; an uploaded manifest.csv supplies the
+    others' metadata. (The Import page hands uploads to a job instead: corpus.import_jobs.)"""
     uploads = list(files)
     manifest: dict[str, dict[str, str]] = {}
     report = ImportReport()
@@ -52,7 +56,7 @@ def import_uploads(files: Iterable[UploadedFile], user=None) -> ImportReport:
             except Refusal as refusal:
                 report.results.append(FileResult(_basename(upload.name), "refused", str(refusal)))
 
-    def inputs() -> Iterator[Draft | FileResult]:
+    def inputs() -> Iterator[list[Draft | FileResult]]:
         for upload in uploads:
             name = _basename(upload.name)
             if name == MANIFEST_NAME:
@@ -60,11 +64,11 @@ def import_uploads(files: Iterable[UploadedFile], user=None) -> ImportReport:
             try:
                 data = _read_upload(upload)
             except Refusal as refusal:
-                yield FileResult(name, "refused", str(refusal))
+                yield [FileResult(name, "refused", str(refusal))]
                 continue
-            yield from _read_bytes(data, name, name, manifest.get(name))
+            yield list(_read_bytes(data, name, name, manifest.get(name)))
 
-    _run(inputs(), report, user)
+    _run(inputs(), report, user, background=background)
     return report
 
 
@@ -77,8 +81,9 @@ def import_text(
     authors: str | list[str] = "",
     published: dt.date | str | None = None,
     url: str = "",
+    background: bool = False,
 ) -> ImportReport:
-    """Import pasted text under the given title."""
+    """Import pasted text under the given title (analysed now, or by a task if `background`)."""
     report = ImportReport()
     name = "pasted text"
     draft = Draft(name=name, text=text)
@@ -93,5 +98,5 @@ def import_text(
     except Refusal as refusal:
         report.results.append(FileResult(name, "refused", str(refusal)))
         return report
-    _run([draft], report, user)
+    _run([[draft]], report, user, background=background)
     return report

@@ -82,10 +82,56 @@
     if (range.compareBoundaryPoints(Range.START_TO_END, whole) <= 0) return null; // ends before body
     if (range.compareBoundaryPoints(Range.START_TO_START, whole) < 0) range.setStart(whole.startContainer, whole.startOffset);
     if (range.compareBoundaryPoints(Range.END_TO_END, whole) > 0) range.setEnd(whole.endContainer, whole.endOffset);
-    const start = pointOffset(range.startContainer, range.startOffset);
-    const end = pointOffset(range.endContainer, range.endOffset);
+    let start = pointOffset(range.startContainer, range.startOffset);
+    let end = pointOffset(range.endContainer, range.endOffset);
     if (start === null || end === null || start >= end) return null;
+    const snapped = [snapToCluster(start, true), snapToCluster(end, false)];
+    if (snapped[0] !== start || snapped[1] !== end) {
+      [start, end] = snapped; // half a flag or an accent alone: take the whole character (the server insists)
+      return { start, end, text: bodySlice(start, end), rect: range.getBoundingClientRect(), range };
+    }
     return { start, end, text: quoteBetween(start, end, range), rect: range.getBoundingClientRect(), range };
+  }
+
+  /* ---------- user-perceived characters (annotations/graphemes.py is the server's side) ---------- */
+
+  const graphemes = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+  /* The paragraphs (p[data-o]) whose text holds body characters 1:1, with their offsets. */
+  function paragraphsFrom(offset) {
+    const all = Array.from(bodyEl.querySelectorAll("p[data-o]"));
+    let i = all.length - 1;
+    while (i > 0 && +all[i].dataset.o > offset) i--;
+    return all.slice(Math.max(i, 0));
+  }
+
+  /* The body offset moved out of any grapheme cluster it cuts: down to its start, or up to its end. */
+  function snapToCluster(offset, down) {
+    const p = graphemes && paragraphsFrom(offset)[0];
+    if (!p || +p.dataset.o > offset) return offset;
+    let pos = +p.dataset.o;
+    for (const { segment } of graphemes.segment(p.textContent)) {
+      const next = pos + codePoints(segment);
+      if (offset < next) return offset > pos ? (down ? pos : next) : offset;
+      pos = next;
+    }
+    return offset;
+  }
+
+  /* body[start:end] from the paragraphs' text, "\n" for the breaks between them. */
+  function bodySlice(start, end) {
+    let out = "", pos = start;
+    for (const p of paragraphsFrom(start)) {
+      const o = +p.dataset.o;
+      if (o >= end) break;
+      const chars = Array.from(p.textContent);
+      const a = Math.max(start, o), b = Math.min(end, o + chars.length);
+      if (b > a) {
+        out += "\n".repeat(Math.max(0, a - pos)) + chars.slice(a - o, b - o).join("");
+        pos = b;
+      }
+    }
+    return out + "\n".repeat(Math.max(0, end - pos));
   }
 
   /* Rebuild body[start:end] from the text nodes, filling paragraph gaps with "\n". */
@@ -268,13 +314,23 @@
     });
   }
 
-  /* ---------- vocabulary suggestions ---------- */
+  /* ---------- vocabulary suggestions: accept, reject, new actor (annotations/suggestions.py) ---------- */
 
   let suggestAt = -1; // body offset of the suggestion `s` last moved to
+  const card = document.getElementById("suggest-card"); // the card of the suggestion under the mouse or keyboard
+  let cardFor = null;
+  let cardTimer = null;
 
-  /* Tag a suggestion at once, with its term in its default role: the selection form's own request. */
+  /* Tag a suggestion at once, with its term in its default role: the selection form's own request.
+     A new actor ("new actor?") is proposed to the vocabulary first, then tagged with the new term. */
   function tagSuggestion(el) {
+    if (el.classList.contains("new")) addActor(el);
+    else tagWith(el, el.dataset.term);
+  }
+
+  function tagWith(el, termId) {
     if (selectForm.classList.contains("htmx-request")) return; // one at a time: no double tag
+    hideCard();
     hide(spanPanel);
     selectForm.reset();
     selectForm.elements.start.value = el.dataset.o;
@@ -283,8 +339,99 @@
     selectForm.querySelector("[data-selection-quote]").textContent = "“" + el.textContent + "”";
     lastRect = el.getBoundingClientRect();
     suggestAt = +el.dataset.o;
-    submitWith(selectForm, el.dataset.term);
+    submitWith(selectForm, termId);
   }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (err) { return ""; }
+  }
+
+  function addActor(el) {
+    const type = cardFor === el ? card.querySelector("select[name=actor_type]").value : el.dataset.type;
+    const data = new FormData();
+    data.append("label", el.dataset.label);
+    data.append("actor_type", type);
+    fetch(reader.dataset.proposeUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
+      .then((r) => r.json().then((json) => ({ ok: r.ok, json: json })))
+      .then((answer) => {
+        if (answer.ok) tagWith(el, answer.json.id);
+        else cardError(el, answer.json.error || "The new actor could not be added.");
+      })
+      .catch(() => cardError(el, "The server could not be reached; nothing was added."));
+  }
+
+  /* This name is not this term here: hidden in this article for everyone (the paragraphs come back repainted). */
+  function rejectSuggestion(el) {
+    suggestAt = +el.dataset.o;
+    if (cardFor !== el) showCard(el);
+    htmx.ajax("POST", reader.dataset.rejectUrl, {
+      source: card,
+      swap: "none",
+      values: { start: el.dataset.o, end: el.dataset.end, text: el.textContent, term: el.dataset.term || "", label: el.dataset.label || "" },
+    });
+  }
+
+  function cardError(el, message) {
+    if (cardFor !== el) showCard(el);
+    card.querySelector("[data-errors]").innerHTML = "<p class=\"error\" role=\"alert\">" + escapeHtml(message) + "</p>";
+  }
+
+  function showCard(el) {
+    clearTimeout(cardTimer);
+    cardFor = el;
+    const certainty = el.classList.contains("new") ? "new" : el.classList.contains("confirm") ? "confirm" : "certain";
+    const label = certainty === "new" ? el.dataset.label : el.title.replace(/^\w+: /, "").replace(/ — .*$/, "");
+    card.dataset.certainty = certainty;
+    card.querySelector("[data-suggest-what]").textContent = "“" + el.textContent + "” → " + label;
+    card.querySelector("[data-suggest-action=accept]").firstChild.textContent = certainty === "new" ? "Add and tag " : "Tag ";
+    card.querySelector("[data-suggest-action=reject]").firstChild.textContent = certainty === "new" ? "Not an actor " : "Not this ";
+    if (certainty === "new") card.querySelector("select[name=actor_type]").value = el.dataset.type;
+    card.querySelector("[data-errors]").innerHTML = "";
+    place(card, el.getBoundingClientRect());
+  }
+
+  function hideCard() {
+    clearTimeout(cardTimer);
+    cardFor = null;
+    card.hidden = true;
+  }
+
+  function hideCardSoon() {
+    clearTimeout(cardTimer);
+    cardTimer = setTimeout(hideCard, 400);
+  }
+
+  bodyEl.addEventListener("mouseover", (e) => {
+    const el = e.target.closest && e.target.closest(".suggest");
+    if (!el || el === cardFor) return;
+    clearTimeout(cardTimer);
+    cardTimer = setTimeout(() => showCard(el), 250);
+  });
+  bodyEl.addEventListener("mouseout", (e) => {
+    if (e.target.closest && e.target.closest(".suggest")) hideCardSoon();
+  });
+  card.addEventListener("mouseenter", () => clearTimeout(cardTimer));
+  card.addEventListener("mouseleave", hideCardSoon);
+  card.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-suggest-action]");
+    if (!button || !cardFor || !document.contains(cardFor)) return;
+    if (button.dataset.suggestAction === "accept") tagSuggestion(cardFor);
+    else rejectSuggestion(cardFor);
+  });
+  document.body.addEventListener("htmx:afterRequest", (e) => {
+    if (e.detail.elt === card && e.detail.successful) hideCard();
+  });
+
+  // Before the reader's keys: x or Delete on a focused suggestion rejects it (not the focused passage).
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") hideCard();
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const el = e.target.closest && e.target.closest("#body .suggest");
+    if (el && (e.key === "x" || e.key === "Delete")) {
+      e.preventDefault();
+      rejectSuggestion(el);
+    }
+  });
 
   /* `s`: focus the next suggestion (the first one in view to begin with), wrapping at the end. */
   function nextSuggestion() {
@@ -298,7 +445,10 @@
     el.tabIndex = -1;
     el.focus({ preventScroll: true });
     el.scrollIntoView({ block: "nearest" });
+    showCard(el);
   }
+
+  /* ---------- end of vocabulary suggestions ---------- */
 
   /* ---------- type-ahead ---------- */
 
@@ -351,7 +501,8 @@
     const ready = list.dataset.q === input.value ? Promise.resolve() : suggest(input);
     ready.then(() => {
       const option = list.querySelector('.suggestion[aria-selected="true"]') || list.querySelector(".suggestion");
-      if (option) submitWith(form, option.dataset.term);
+      if (option && option.hasAttribute("data-new-actor")) option.click(); // claims.js proposes it first
+      else if (option) submitWith(form, option.dataset.term);
       else showError(form, "<p class=\"error\" role=\"alert\">No term matches “" + escapeHtml(input.value) + "”.</p>");
     });
   }
@@ -413,19 +564,40 @@
     if (box) box.innerHTML = "";
   });
 
+  /* What is known after a save, from what the server said (ops/saving.py): a refusal (4xx) is shown
+   * as written; otherwise the Marginalia-Saved header tells whether the change was committed. */
+  function answerMessage(xhr, verb) {
+    const alert = (text) => "<p class=\"error\" role=\"alert\">" + escapeHtml(text) + "</p>";
+    const status = xhr ? xhr.status : 0;
+    if (status >= 400 && status < 500) return xhr.responseText;
+    if (status >= 200 && status < 300) return xhr.responseText; // saved, not shown: the server's words
+    const saved = xhr ? xhr.getResponseHeader("Marginalia-Saved") : null;
+    const id = xhr && xhr.getResponseHeader("X-Request-ID") ? " (request " + xhr.getResponseHeader("X-Request-ID") + ")" : "";
+    if (verb === "get") return alert((status ? "The server failed" + id : "The server did not answer") + "; try again.");
+    if (saved === "yes") return alert("The server failed after saving" + id + "; reload to see the passage.");
+    if (saved === "no") return alert("The server failed" + id + "; nothing was saved. Try again.");
+    return alert("The server did not answer" + (status ? " (" + status + ")" : "") + "; reload to see whether it was saved.");
+  }
+
+  function showAnswer(e, xhr) {
+    const config = e.detail.requestConfig || {};
+    const elt = config.elt || e.detail.elt;
+    showError(elt, answerMessage(xhr, (config.verb || "").toLowerCase()));
+    // A suggestion is tagged without opening the panel: open it to show what happened.
+    if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+  }
+
   document.body.addEventListener("htmx:beforeSwap", (e) => {
-    const status = e.detail.xhr.status;
-    if (status >= 400) {
+    const xhr = e.detail.xhr;
+    if (xhr.status >= 400 || xhr.getResponseHeader("Marginalia-Shown") === "no") {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
-      const text = status < 500 ? e.detail.xhr.responseText
-        : "<p class=\"error\" role=\"alert\">The server failed (" + status + "); nothing was saved. Try again.</p>";
-      const elt = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
-      showError(elt, text);
-      // A suggestion is tagged without opening the panel: open it to show why it was refused.
-      if (elt === selectForm && selectPanel.hidden) place(selectPanel, lastRect);
+      showAnswer(e, xhr);
     }
   });
+
+  // No answer at all (connection refused or cut): nobody knows whether it was saved.
+  document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const item = focusedId && document.getElementById("passage-" + focusedId);
@@ -443,7 +615,11 @@
   });
 
   document.body.addEventListener("htmx:afterRequest", (e) => {
-    if (e.detail.elt === selectForm && e.detail.successful) {
+    if (e.detail.elt === selectForm && e.detail.successful && e.detail.xhr.status < 400) {
+      if (e.detail.xhr.getResponseHeader("Marginalia-Shown") === "no") {
+        selectForm.reset(); // saved: keep the message in view, and nothing to save twice
+        return;
+      }
       hide(selectPanel);
       selectForm.reset();
       selectForm.querySelector(".suggestions").innerHTML = "";
@@ -598,7 +774,9 @@
   window.addEventListener("hashchange", followHash);
   followHash();
 
-  /* ---------- for other scripts (claims.js): the reader's helpers ---------- */
+  /* ---------- for other scripts (claims.js, claim-form.js): the reader's helpers ---------- */
 
-  window.marginaliaReader = { marksBetween, focusSpan, openSpan, selectionInBody, place, hide };
+  window.marginaliaReader = {
+    selectionInBody, place, hide, showPending, marksBetween, focusSpan, openSpan, focusedSpan: () => focusedId,
+  };
 })();

@@ -48,7 +48,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0003_claims"),
+        ("annotations", "0008_claim_attributes"),
     ]
 
     operations = [

@@ -1,0 +1,429 @@
+"""Load: N simulated analysts against a real server, then a check that nothing acknowledged was lost.
+
+Each analyst logs in as their own user (through the login form) and, for T seconds, loops: load the
+reader on a demo article, create a passage with a tag on a random run of words, add a second tag, add a
+note, with a pause (think time, default 1–3 s) between actions, as a person would. Then every save
+the server acknowledged is looked up in the database (exactly once) and in the CSV export (exactly once),
+and every save it answered "not saved" (`Marginalia-Saved: no`) must be absent.
+
+By default it builds a fresh database (PostgreSQL `marginalia_load`, dropped and created; or SQLite with
+`--database-url sqlite:///PATH`), loads the demo corpus and vocabulary, collects static files and starts
+gunicorn itself (4 workers, DEBUG off, on a spare loopback port); `--url` targets a running server instead
+(its `--database-url` still needed for the check). Loopback addresses only; runs are bounded (≤ 600 s).
+
+One line:
+
+    load: 50 analysts, 60 s, PostgreSQL, gunicorn 4 workers: 38.5 req/s, errors none, read p50/p95/p99 …,
+    save p50/p95/p99 …, server RSS … MB; checked 700 saves: 0 lost, 0 duplicated, 0 missing from the CSV
+
+`--clients 4` measures raw highlight saves instead (issue 13): 4 clients, no think time, only "create a
+passage with a tag", for T seconds: `highlight saves at 4 clients: 61/s, p50 …, p95 …`.
+
+Measured 2026-11-28 21:15 UTC on this 2-core machine shared with five other sessions' test suites
+(load average 9–10, so latencies are mostly queueing; the README's Operations table has every run):
+50 analysts, 60 s, PostgreSQL, 4 workers, think 2 s: 22.2 req/s, 0 errors, reader p95 1,121 ms, save p95
+1,237 ms, RSS 562 MB, CPU per request 19 ms server + 2 ms database, 999 saves checked: 0 lost, 0 duplicated,
+0 missing from the CSV. `--clients 4`: PostgreSQL 37.8–47.2 saves/s (p50 79–88 ms, p95 125–180 ms),
+SQLite 16.8–20.4/s (p50 175–210 ms).
+Targets on a quiet machine: 0 errors, save p95 < 300 ms, reader p95 < 500 ms, nothing lost.
+
+    .venv/bin/python bench/load.py [--analysts 50] [--seconds 60] [--database-url URL | --url URL]
+    .venv/bin/python bench/load.py --clients 4 --seconds 20 --database-url sqlite:////tmp/load.sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import random
+import re
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from servers import (  # noqa: E402  (bench/servers.py, beside this file)
+    PASSWORD,
+    check_loopback,
+    cpu_seconds,
+    database_pids,
+    fresh_database,
+    gunicorn_workers,
+    prepare,
+    rss_mb,
+    setup_django,
+    start_gunicorn,
+)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/marginalia_load"
+MAX_SECONDS = 600
+WORDS = re.compile(r"\w+")
+
+
+# --- one analyst ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What the clients saw, shared by all of them (under `lock`)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    reads: list[float] = field(default_factory=list)
+    saves: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    refused: Counter = field(default_factory=Counter)
+    requests: int = 0
+    spans: dict[int, tuple] = field(default_factory=dict)  # id -> (user, article, start, end)
+    tags: list[tuple[int, int]] = field(default_factory=list)  # (span id, term id)
+    notes: list[str] = field(default_factory=list)
+    not_saved: list[tuple] = field(default_factory=list)  # answered Marginalia-Saved: no
+    unknown: list[tuple] = field(default_factory=list)  # no answer: may or may not be saved
+    csv: str = ""  # the CSV export after the run
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used in the timed phase, by whom
+    failures: list[tuple[float, str]] = field(default_factory=list)  # (monotonic start, kind) of each error
+
+    def timed(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
+        with self.lock:
+            self.requests += 1
+            if error:
+                self.errors[error] += 1
+                self.failures.append((started, error))
+                return
+            (self.reads if kind == "read" else self.saves).append(time.perf_counter() - started)
+            if response.status_code >= 500:
+                self.errors[f"http {response.status_code}"] += 1
+                self.failures.append((started, f"http {response.status_code}"))
+            elif response.status_code >= 400:
+                self.refused[f"http {response.status_code}"] += 1
+
+
+class Analyst:
+    def __init__(self, url: str, username: str, world: dict, outcome: Outcome, rng: random.Random) -> None:
+        self.url, self.username, self.world, self.outcome, self.rng = url, username, world, outcome, rng
+        self.cookies: dict[str, str] = {}
+        self.http = httpx.Client(base_url=url, timeout=30, follow_redirects=False)
+
+    def _headers(self, htmx: bool = False) -> dict[str, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if htmx:
+            headers |= {"HX-Request": "true", "X-CSRFToken": self.cookies.get("csrftoken", "")}
+        return headers
+
+    def _keep_cookies(self, response: httpx.Response) -> None:
+        # Cookies are kept by hand: with DEBUG off they are Secure, which a client keeps off plain http.
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    def log_in(self) -> None:
+        page = self.http.get("/login/")
+        self._keep_cookies(page)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        response = self.http.post(
+            "/login/",
+            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers=self._headers() | {"Referer": self.url + "/login/"},
+        )
+        self._keep_cookies(response)
+        if response.status_code != 302:
+            raise SystemExit(f"{self.username} could not log in ({response.status_code})")
+
+    def request(self, kind: str, method: str, path: str, data: dict | None = None) -> httpx.Response | None:
+        started = time.perf_counter()
+        try:
+            response = self.http.request(
+                method, path, data=data, headers=self._headers(htmx=method == "POST")
+            )
+        except httpx.HTTPError as error:
+            self.outcome.timed(kind, started, None, error=type(error).__name__)
+            return None
+        self.outcome.timed(kind, started, response)
+        return response
+
+    def selection(self) -> tuple[int, int, int, str]:
+        article_id, body, words = self.rng.choice(self.world["articles"])
+        first = self.rng.randrange(len(words) - 4)
+        start, end = words[first][0], words[first + self.rng.randint(0, 3)][1]
+        return article_id, start, end, body[start:end]
+
+    def save(self, path: str, data: dict, what: tuple) -> httpx.Response | None:
+        """A save: acknowledged (2xx), answered not saved, refused, or unanswered."""
+        response = self.request("save", "POST", path, data)
+        with self.outcome.lock:
+            if response is None or (
+                response.status_code >= 500 and "Marginalia-Saved" not in response.headers
+            ):
+                self.outcome.unknown.append(what)
+            elif response.headers.get("Marginalia-Saved") == "no":
+                self.outcome.not_saved.append(what)
+        return response if response is not None and response.status_code < 300 else None
+
+    def highlight(self) -> tuple[int, int, int] | None:
+        """Create a passage with a tag; (span id, version, term) if the server acknowledged it."""
+        article_id, start, end, text = self.selection()
+        term = self.rng.choice(self.world["terms"])
+        data = {"start": start, "end": end, "text": text, "term": term}
+        what = ("span", self.username, article_id, start, end)
+        response = self.save(f"/articles/{article_id}/spans/", data, what)
+        if response is None:
+            return None
+        found = re.search(r'data-span="(\d+)" data-version="(\d+)"', response.text)
+        if found is None:  # saved, not shown (Marginalia-Shown: no): the trigger still names the passage
+            trigger = json.loads(response.headers.get("HX-Trigger", "{}")).get("spanSaved", {})
+            if "id" not in trigger:
+                return None
+            found = (None, trigger["id"], 1)
+        span_id, version = int(found[1]), int(found[2])
+        with self.outcome.lock:
+            self.outcome.spans[span_id] = (self.username, article_id, start, end)
+            self.outcome.tags.append((span_id, term))
+        return span_id, version, term
+
+    def work(self, deadline: float, think: float) -> None:
+        while time.monotonic() < deadline:
+            article_id = self.rng.choice(self.world["articles"])[0]
+            self.request("read", "GET", f"/articles/{article_id}/")
+            self.pause(think)
+            saved = self.highlight()
+            self.pause(think)
+            if saved is None:
+                continue
+            span_id, version, first = saved
+            term = self.rng.choice([t for t in self.world["terms"][:50] if t != first])
+            tagged = self.save(
+                f"/spans/{span_id}/tags/", {"term": term, "version": version}, ("tag", span_id, term)
+            )
+            if tagged is not None:
+                with self.outcome.lock:
+                    self.outcome.tags.append((span_id, term))
+            self.pause(think)
+            text = f"load note {uuid.uuid4().hex}"
+            if self.save(f"/spans/{span_id}/notes/", {"text": text}, ("note", text)) is not None:
+                with self.outcome.lock:
+                    self.outcome.notes.append(text)
+            self.pause(think)
+
+    def pause(self, think: float) -> None:
+        if think:
+            time.sleep(think * self.rng.uniform(0.5, 1.5))
+
+    def hammer(self, deadline: float) -> None:
+        """--clients: highlight saves only, back to back."""
+        while time.monotonic() < deadline:
+            self.highlight()
+
+
+def load_world() -> dict:
+    """The demo articles (id, body, word offsets) and the active terms' ids."""
+    from annotations.models import Term
+    from corpus.models import Article
+
+    articles = []
+    for article in Article.objects.all():
+        words = [(m.start(), m.end()) for m in WORDS.finditer(article.body)]
+        if len(words) > 10:
+            articles.append((article.pk, article.body, words))
+    terms = list(Term.objects.active().actors().values_list("pk", flat=True))
+    return {"articles": articles, "terms": terms}
+
+
+def run(
+    url: str,
+    usernames: list[str],
+    seconds: float,
+    think: float,
+    hammer: bool,
+    during=None,
+    cpu_probes=None,
+) -> Outcome:
+    """Log everyone in, let them work until the deadline (`during(deadline)` runs meanwhile, in this
+    thread: bench/faults.py breaks things there), then fetch the CSV export."""
+    outcome, world = Outcome(), load_world()
+    analysts = [Analyst(url, name, world, outcome, random.Random(n)) for n, name in enumerate(usernames)]
+
+    def start(analyst: Analyst) -> None:
+        analyst.log_in()
+        # A worker's first reader page builds its caches (spaCy, suggestions): not what is measured.
+        analyst.http.get(f"/articles/{world['articles'][0][0]}/", headers=analyst._headers())
+
+    logins = [threading.Thread(target=start, args=(analyst,)) for analyst in analysts]
+    for thread in logins:
+        thread.start()
+    for thread in logins:
+        thread.join()
+    outcome.requests = 0
+    before = {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in (cpu_probes or {}).items()}
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=a.hammer if hammer else a.work, args=(deadline,) if hammer else (deadline, think)
+        )
+        for a in analysts
+    ]
+    for thread in threads:
+        thread.start()
+    if during is not None:
+        during(deadline)
+    for thread in threads:
+        thread.join()
+    for name, pids in (cpu_probes or {}).items():
+        # Processes started meanwhile count whole; any that ended are lost (rare: gunicorn workers and
+        # database backends live through a run).
+        outcome.cpu[name] = sum(cpu_seconds([pid]) - before[name].get(pid, 0.0) for pid in pids())
+    outcome.csv = analysts[0].http.get("/annotations/export/?format=csv", headers=analysts[0]._headers()).text
+    return outcome
+
+
+# --- the check ---------------------------------------------------------------------------------------------
+
+
+def check(outcome: Outcome) -> dict[str, int]:
+    """Every acknowledged save in the database exactly once and in the CSV export; nothing answered
+    "not saved" in the database."""
+    from django.db.models import Count
+
+    from annotations.models import Note, Span, Tag
+
+    found = {
+        row["pk"]: row
+        for row in Span.objects.filter(pk__in=outcome.spans).values(
+            "pk", "article_id", "start", "end", "created_by__username"
+        )
+    }
+    lost = [
+        pk
+        for pk, (user, article, start, end) in outcome.spans.items()
+        if pk not in found
+        or (found[pk]["created_by__username"], found[pk]["article_id"], found[pk]["start"], found[pk]["end"])
+        != (user, article, start, end)
+    ]
+    duplicated = (
+        Span.objects.filter(created_by__username__startswith="load-analyst-")
+        .values("created_by", "article", "start", "end")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    tags = set(Tag.objects.filter(span_id__in=outcome.spans).values_list("span_id", "term_id"))
+    lost += [tag for tag in outcome.tags if tag not in tags]
+    notes = Counter(Note.objects.filter(text__in=outcome.notes).values_list("text", flat=True))
+    lost += [text for text in outcome.notes if notes[text] != 1]
+    exported = Counter(int(row["span_id"]) for row in csv.DictReader(io.StringIO(outcome.csv)))
+    missing_from_csv = [pk for pk in outcome.spans if exported[pk] != 1]
+    wrongly_saved = 0
+    for what in outcome.not_saved:
+        if what[0] == "span":
+            _, user, article, start, end = what
+            wrongly_saved += Span.objects.filter(
+                created_by__username=user, article_id=article, start=start, end=end
+            ).exists()
+        elif what[0] == "note":
+            wrongly_saved += Note.objects.filter(text=what[1]).exists()
+    return {
+        "saves": len(outcome.tags) + len(outcome.notes),  # each passage comes with its first tag
+        "lost": len(lost),
+        "duplicated": duplicated,
+        "missing_from_csv": len(missing_from_csv),
+        "not_saved_but_saved": wrongly_saved,
+        "unanswered": len(outcome.unknown),
+    }
+
+
+def percentiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a"
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return "/".join(f"{cuts[p - 1] * 1000:.0f}" for p in (50, 95, 99)) + " ms"
+
+
+def errors_text(outcome: Outcome) -> str:
+    return ", ".join(f"{kind} ×{n}" for kind, n in outcome.errors.most_common()) or "none"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--analysts", type=int, default=50)
+    parser.add_argument("--clients", type=int, help="raw highlight saves at this many clients (issue 13)")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean pause between an analyst's actions (s)"
+    )
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--url", help="a running server (loopback); else gunicorn is started here")
+    parser.add_argument("--keep", action="store_true", help="keep the database as it is (no drop and create)")
+    args = parser.parse_args()
+    seconds = min(args.seconds, MAX_SECONDS)
+    users = args.clients or args.analysts
+    if not args.url and not args.keep:
+        fresh_database(args.database_url)
+    setup_django(args.database_url)
+    usernames = prepare(args.database_url, users)
+    log = Path(tempfile.mkdtemp(prefix="marginalia-load-")) / "gunicorn.log"
+    server = None
+    if args.url:
+        check_loopback(args.url)
+        url = args.url
+    else:
+        server, url = start_gunicorn(args.database_url, args.workers, log)
+    database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
+    try:
+        probes = {"database": lambda: database_pids(args.database_url)}
+        if server:
+            probes["server"] = lambda: [server.pid, *gunicorn_workers(server.pid)]
+        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), cpu_probes=probes)
+        rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
+    finally:
+        if server:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    verdict = check(outcome)
+    memory = ""
+    if rss is not None:
+        per_request = {name: cpu * 1000 / max(outcome.requests, 1) for name, cpu in outcome.cpu.items()}
+        memory = f", server RSS {rss:.0f} MB, CPU per request: server {per_request['server']:.0f} ms"
+        if per_request.get("database"):
+            memory += f" + database {per_request['database']:.0f} ms"
+    if args.clients:
+        print(
+            f"highlight saves at {args.clients} clients ({database}, gunicorn {args.workers} workers, "
+            f"{seconds:.0f} s): "
+            f"{len(outcome.saves) / seconds:.1f}/s, p50/p95/p99 {percentiles(outcome.saves)}, "
+            f"errors {errors_text(outcome)}{memory}; {verdict['lost']} lost"
+        )
+    else:
+        print(
+            f"load: {users} analysts, {seconds:.0f} s, {database}, gunicorn {args.workers} workers: "
+            f"{outcome.requests / seconds:.1f} req/s, errors {errors_text(outcome)}, "
+            f"refused {sum(outcome.refused.values())}, read p50/p95/p99 {percentiles(outcome.reads)}, "
+            f"save p50/p95/p99 {percentiles(outcome.saves)}{memory}; checked {verdict['saves']} saves: "
+            f"{verdict['lost']} lost, {verdict['duplicated']} duplicated, "
+            f"{verdict['missing_from_csv']} missing from the CSV, "
+            f"{verdict['not_saved_but_saved']} answered not saved but saved"
+        )
+    if (
+        verdict["lost"]
+        or verdict["duplicated"]
+        or verdict["missing_from_csv"]
+        or verdict["not_saved_but_saved"]
+    ):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Claims in real Chromium: a claim coded by keyboard alone on the Valdai article, seen after a reload;
+a new actor proposed from the tag type-ahead."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from annotations.models import Claim, Span, Term
+from corpus.models import Article
+from tests.conftest import load_demo
+from tests.test_browser_reader import DEMO_LOGIN, select_by_script
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VALDAI = "Revenge for Qassem Soleimani's Killing: Is the Matter Closed?"
+SUCHKOV_PASSAGE = (
+    "That is why the United States took an unprecedentedly defiant and insidious step – the killing of "
+    "the second most powerful person in the country."
+)
+
+
+@pytest.fixture
+def valdai(live_server) -> Article:
+    """The demo corpus and vocabulary as `make run` loads them; the Valdai article by Maxim Suchkov."""
+    load_demo()
+    return Article.objects.get(title=VALDAI)
+
+
+def open_article(page, live_server, article: Article) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", DEMO_LOGIN[0])
+    page.fill("#id_password", DEMO_LOGIN[1])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    page.wait_for_selector("#body p")
+
+
+def test_analyst_codes_a_claim_by_keyboard_alone_and_finds_it_after_reload(page, live_server, valdai):
+    open_article(page, live_server, valdai)
+    select_by_script(page, valdai, SUCHKOV_PASSAGE)
+    page.keyboard.press("c")
+    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
+    # The rules suggest the author's voice; the analyst says so anyway, by typing.
+    page.keyboard.type("author")
+    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=author]")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'author'")
+    for _field in ("speaker_role", "attribution_type", "reporting_verb", "claim_type", "stance"):
+        page.keyboard.press("Tab")
+    page.keyboard.press("2")  # opposed
+    page.keyboard.press("Tab")
+    page.keyboard.type("United States")
+    page.wait_for_selector("#claim-target-options .suggestion[data-label='United States']")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("2")  # probable
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claims-section .claim")
+
+    claim = Claim.objects.get()
+    assert (claim.speaker_kind, claim.stance, claim.target.slug, claim.certainty) == (
+        "author",
+        "opposed",
+        "united-states",
+        "probable",
+    )
+    assert claim.attribution_type == "author_assertion"  # the suggestion, confirmed by saving it
+    assert claim.span.quote == SUCHKOV_PASSAGE
+    summary = "Author: Maxim Suchkov → opposed → United States"
+    # Without a reload: the panel, the side list and the claim marker on the passage.
+    assert summary in page.inner_text("#span-panel .claims-section")
+    assert summary in page.inner_text("#side-list")
+    assert page.locator(f"#body #span-{claim.span_id}.claimed").count() == 1
+
+    page.reload()
+    page.wait_for_selector("#body p")
+    assert summary in page.inner_text("#side-list")
+
+
+def test_a_new_actor_is_proposed_from_the_tag_type_ahead_and_tags_at_once(page, live_server, valdai):
+    open_article(page, live_server, valdai)
+    select_by_script(page, valdai, "ISIS")
+    page.keyboard.press("t")
+    page.wait_for_selector("#select-panel:not([hidden]) input[name=q]")
+    page.keyboard.type("ISIS")
+    page.wait_for_selector("#select-panel [data-new-actor]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#select-panel .new-actor-types:not([hidden]) button:focus")
+    page.keyboard.press("4")  # an armed group
+    page.wait_for_selector("#span-panel .span-card[data-span]")
+
+    term = Term.objects.get(label="ISIS")
+    assert (term.kind, term.actor_type, term.proposed) == ("actor", "armed_group", True)
+    span = Span.objects.get(quote="ISIS")
+    assert [t.term_id for t in span.tags.all()] == [term.pk]
+
+
+def test_analyst_changes_deletes_and_undoes_a_claim_in_the_passage_panel(page, live_server, valdai):
+    analyst = User.objects.get(username=DEMO_LOGIN[0])
+    start = valdai.body.index(SUCHKOV_PASSAGE)
+    claim = Claim.create_with_passage(
+        valdai, start, start + len(SUCHKOV_PASSAGE), SUCHKOV_PASSAGE, {"speaker_kind": "author"}, by=analyst
+    )
+    open_article(page, live_server, valdai)
+    page.click(f".passage-link[data-span='{claim.span_id}']")
+    page.click("#span-panel .claim-open")
+    page.wait_for_selector("#span-panel .claim-card[data-claim] [data-field=stance]")
+    page.check("#span-panel [data-field=stance] input[value=mixed]")
+    page.click("#span-panel [data-action=save-claim]")
+    page.wait_for_selector(
+        "#span-panel .claims-section .claim-open:has-text('Author: Maxim Suchkov → mixed')"
+    )
+    assert "Author: Maxim Suchkov → mixed" in page.inner_text("#side-list")
+
+    page.click("#span-panel .claim-open")
+    page.wait_for_selector("#span-panel details.history")
+    page.click("#span-panel details.history summary")
+    assert "stance → Author: Maxim Suchkov → mixed" in page.inner_text("#span-panel details.history")
+    page.click("#span-panel [data-action=delete-claim]")
+    page.wait_for_selector("#span-panel [data-action=undo]")
+    assert "→ mixed" not in page.inner_text("#side-list")
+    assert Claim.objects.get(pk=claim.pk).is_deleted
+
+    page.keyboard.press("u")  # Undo, as for passages
+    page.wait_for_selector("#span-panel .claims-section .claim-open:has-text('→ mixed')")
+    assert "Author: Maxim Suchkov → mixed" in page.inner_text("#side-list")
+    assert not Claim.objects.get(pk=claim.pk).is_deleted
+
+
+def test_a_refused_claim_shows_the_form_with_the_message_and_a_new_speaker_is_proposed(
+    page, live_server, valdai
+):
+    open_article(page, live_server, valdai)
+    select_by_script(page, valdai, SUCHKOV_PASSAGE)
+    page.keyboard.press("c")
+    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
+    page.keyboard.type("unnamed")
+    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=unnamed]")
+    page.keyboard.press("Enter")  # an unnamed source, not described yet
+    page.wait_for_selector("input[name=unnamed_speaker]:focus")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claim-card .error:has-text('describe the unnamed source')")
+    assert not Claim.objects.exists() and not Span.objects.exists()
+
+    # The speaker is someone the vocabulary lacks: proposed from the type-ahead, then saved.
+    page.fill("#claim-speaker", "")
+    page.focus("#claim-speaker")
+    page.keyboard.type("Maxim Suchkov")
+    page.wait_for_selector("#claim-speaker-options [data-new-actor]")
+    page.keyboard.press("ArrowDown")  # past the author's voice, to "Add … as a new actor"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#claim-speaker-options .new-actor-types:not([hidden]) button:focus")
+    page.keyboard.press("1")  # a person
+    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'actor'")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claims-section .claim")
+    claim = Claim.objects.get()
+    assert (claim.speaker.label, claim.speaker.proposed, claim.speaker_kind) == (
+        "Maxim Suchkov",
+        True,
+        "actor",
+    )

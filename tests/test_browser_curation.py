@@ -1,0 +1,68 @@
+"""Curating the vocabulary and logging in, in real Chromium (issue 7): a lead merges and retires, an analyst
+sees why she may not, and the eleventh log-in after ten failures meets the lockout message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.models import Change, Tag, Term
+from annotations.vocabulary import load_vocabulary
+from tests.conftest import PASSWORD, log_in
+
+SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_vocabulary.json"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_lead_merges_and_retires_on_the_vocabulary_screens(page, live_server, alice, charlie):
+    load_vocabulary(SEED)
+    from tests.test_vocabulary_views import tagged_passage
+
+    span = tagged_passage(Term.objects.get(slug="mike-pompeo"), alice)
+    log_in(page, live_server, "charlie")
+    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
+    page.click("text=Merge into…")
+    page.select_option("#id_survivor", value=str(Term.objects.get(slug="mark-esper").pk))
+    page.check("#id_confirm")
+    page.click("button:has-text('Merge')")
+    page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
+    assert Tag.objects.get(span=span).term.slug == "mark-esper"
+
+    page.goto(f"{live_server.url}/vocabulary/terms/ali-al-sistani/")
+    page.click("button:has-text('Retire')")
+    page.wait_for_selector(".messages >> text=Retired Ali al-Sistani.")
+    page.wait_for_selector(".retired-note >> text=Retired on")
+    assert Change.objects.get(term=Term.objects.get(slug="ali-al-sistani"), action="retire").actor == charlie
+
+
+def test_analyst_sees_why_she_may_not_curate_and_is_refused_at_the_door(page, live_server, alice):
+    load_vocabulary(SEED)
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
+    page.wait_for_selector("text=This term belongs to the shared vocabulary: you may add aliases")
+    for button in ("Edit", "Merge into…", "Retire"):
+        assert page.locator(".term-actions").get_by_text(button, exact=True).count() == 0
+    response = page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
+    assert response.status == 403
+    page.wait_for_selector("[role=alert] >> text=Merging Mike Pompeo needs a lead")
+    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
+    page.fill("#id_name", "Secretary Pompeo")  # adding a name is every analyst's
+    page.click("button:has-text('Add alias')")
+    page.wait_for_selector(".alias-list >> text=Secretary Pompeo")
+
+
+def test_the_eleventh_login_after_ten_failures_shows_the_lockout(page, live_server, alice):
+    page.goto(f"{live_server.url}/login/")
+    for _ in range(10):
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", "not-her-password")
+        page.click("button[type=submit]")
+        page.wait_for_selector("[role=alert]")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[role=alert] >> text=Too many failed log-ins for “alice” from this address")
+    assert page.url == f"{live_server.url}/login/"
+    assert page.input_value("#id_username") == "alice"

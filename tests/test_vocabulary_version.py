@@ -1,0 +1,132 @@
+"""The vocabulary's version (annotations.models.VocabularyVersion): every kind of change of a term
+or an alias bumps it, in the same transaction; the compiled vocabulary is rebuilt once per version
+and process; warm() builds it ahead; the suggestions cache can live in Redis for every process."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+import annotations.suggestions as suggestions
+from annotations.models import Alias, Term, VocabularyVersion
+from annotations.vocabulary import load_vocabulary
+from corpus.models import Article
+
+
+@pytest.fixture
+def iran(db, alice) -> Term:
+    term = Term.objects.create(slug="iran", kind="actor", label="Iran", actor_type="state", country="IRN")
+    term.ensure_label_alias(by=alice)
+    return term
+
+
+@pytest.fixture
+def rouhani(db, alice) -> Term:
+    term = Term.objects.create(
+        slug="hassan-rouhani", kind="actor", label="Hassan Rouhani", actor_type="person"
+    )
+    term.add_alias("Rouhani", by=alice)
+    return term
+
+
+def bumps(change) -> int:
+    """How far the version moved while `change()` ran."""
+    before = VocabularyVersion.current()
+    change()
+    return VocabularyVersion.current() - before
+
+
+def test_every_kind_of_vocabulary_change_bumps_the_version(iran, rouhani, alice, charlie, tmp_path):
+    path = tmp_path / "vocabulary.csv"
+    path.write_text(
+        "kind,id,label,code,parent,aliases,description\nactor,nato,NATO,,,North Atlantic Alliance,\n",
+        encoding="utf-8",
+    )
+    changes = {
+        "create a term": lambda: Term.objects.create(slug="iraq", kind="actor", label="Iraq"),
+        "edit a term": lambda: rouhani.edit({"label": "Hassan Rohani"}, by=charlie),
+        "add an alias": lambda: rouhani.add_alias("Rowhani", by=alice),
+        "remove an alias": lambda: rouhani.remove_alias(rouhani.aliases.get(name="Rowhani"), by=charlie),
+        "retire": lambda: rouhani.retire(by=charlie),
+        "bring back": lambda: rouhani.unretire(by=charlie),
+        "merge": lambda: Term.objects.get(slug="iraq").merge_into(iran, by=charlie),
+        "propose from the reader": lambda: Term.propose("Emmanuel Macron", "person", by=alice),
+        "load a vocabulary file": lambda: load_vocabulary(path, user=alice),
+        "update terms in bulk": lambda: Term.objects.filter(slug="nato").update(code="IGO"),
+        "update aliases in bulk": lambda: Alias.objects.filter(term=iran).update(shared=False),
+        "create aliases in bulk": lambda: Alias.objects.bulk_create(
+            [Alias(term=iran, name="Persia", key="persia", kind="actor")]
+        ),
+        "delete an alias": lambda: Alias.objects.get(key="persia").delete(),
+        "delete aliases in bulk": lambda: Alias.objects.filter(term__slug="nato", key="nato").delete(),
+        "delete a term": lambda: Term.objects.get(slug="nato").delete(),
+    }
+    assert {name: bumps(change) > 0 for name, change in changes.items()} == dict.fromkeys(changes, True)
+
+
+def test_the_bump_is_in_the_same_transaction_as_the_change(rouhani, alice):
+    before = VocabularyVersion.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rouhani.add_alias("Rowhani", by=alice)
+        assert VocabularyVersion.current() > before  # already bumped, before the commit…
+        raise RuntimeError("the change fails")
+    assert VocabularyVersion.current() == before  # …and undone with it
+    assert not rouhani.aliases.filter(name="Rowhani").exists()
+
+
+def test_the_version_is_one_primary_key_read(rouhani, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        suggestions.vocabulary_version()
+
+
+def test_the_vocabulary_is_compiled_once_per_version(rouhani, alice, django_assert_num_queries):
+    first = suggestions.vocabulary_index()
+    with django_assert_num_queries(1):  # the version only
+        assert suggestions.vocabulary_index() is first
+    rouhani.add_alias("Rowhani", by=alice)
+    assert suggestions.vocabulary_index() is not first
+
+
+def test_warm_builds_the_compiled_vocabulary_ahead(rouhani, django_assert_num_queries):
+    suggestions._compiled = None
+    assert suggestions.warm() is True
+    with django_assert_num_queries(1):
+        suggestions.vocabulary_index()
+
+
+def redis_url() -> str | None:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return None
+    return "redis://127.0.0.1:6379/15"
+
+
+def test_another_process_reads_the_suggestions_from_redis(rouhani, django_assert_num_queries):
+    url = redis_url()
+    if url is None:
+        pytest.skip("Redis is not running on 127.0.0.1:6379; the shared cache is tested where it is.")
+    body = "Rouhani spoke."
+    article = Article.objects.create(title="Shared", body=body, sha256=Article.hash_body(body))
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"marginalia-test-{uuid.uuid4().hex}",  # nothing shared with another run
+        }
+    }
+    with override_settings(CACHES=redis):
+        try:
+            found = suggestions.suggestions_for(article, [])
+            assert [(s.key, s.term) for s in found] == [("rouhani", rouhani.pk)]
+            suggestions._compiled = None  # a fresh process: nothing compiled, nothing in its memory
+            with django_assert_num_queries(2):  # the version and the rejections; mentions from Redis
+                assert suggestions.suggestions_for(article, []) == found
+            assert suggestions._compiled is None
+        finally:
+            cache.clear()
