@@ -17,7 +17,12 @@ its own function there.
 
     .venv/bin/python bench/claims.py
 
-Measured 2026-11-28 20:58 UTC, load average 9-10 on 2 cores shared with five other engineers' test
+Measured 2026-11-28 22:03 UTC after main was merged into perf (one round trip for tag and claim saves
+alike), load average 1.1: reader render 41 ms median (CPU 41 ms); claim save 77 ms median until settled
+in Chromium (its answer's round trip 58 ms), 1.00× a tag save measured the same way (77 ms); server
+alone 14 ms (CPU 14 ms).
+
+Before (main, 2026-11-28 20:58 UTC), load average 9-10 on 2 cores shared with five other engineers' test
 runs (so wall times are 2-3× CPU times):
     reader render 253 ms median (CPU 92 ms); claim save 299 ms median until settled in Chromium (its
     answer's round trip 108 ms), 0.17× a tag save measured the same way (1,726 ms); server alone 49 ms
