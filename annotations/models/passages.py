@@ -197,8 +197,10 @@ class SpanQuerySet(models.QuerySet):
 
     def in_reader(self, article: Article, user) -> SpanQuerySet:
         """The passages the reader shows `user` on this article: the one entry point of the reader's
-        body, side list, counts and repaints. Everyone sees every live passage today; a rule about who
-        sees what (independent coding) narrows this queryset, and every part of the reader follows."""
+        body, side list, counts and repaints. Everyone sees every live passage in the reader today;
+        independent coding (annotations/models/visibility.py, already applied to the Annotations screen
+        and the exports) is to narrow this queryset (`.visible_to(user)`), and every part of the reader
+        follows."""
         return self.live().in_article(article)
 
     def in_reading_order(self) -> SpanQuerySet:
