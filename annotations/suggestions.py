@@ -232,7 +232,7 @@ def restore_rejections(key: str, term_id: int | None, *, by) -> int:
     rejections = SuggestionRejection.objects.filter(key=key)
     rejections = rejections.filter(term_id=term_id) if term_id else rejections.filter(term__isnull=True)
     with transaction.atomic():
-        removed = list(rejections.select_for_update().select_related("term").order_by("pk"))
+        removed = list(rejections.select_for_update(of=("self",)).select_related("term").order_by("pk"))
         for rejection in removed:
             record(
                 by,

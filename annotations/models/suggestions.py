@@ -45,10 +45,11 @@ class VocabularyVersion(models.Model):
         return f"{row[0]}.{row[1]}" if row else "0"
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, using: str | None = None) -> None:
         """Add one, in the caller's transaction (the row lock orders concurrent changes)."""
-        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
+        rows = cls.objects.db_manager(using)
+        if not rows.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
+            rows.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
 
 @contextmanager
