@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -33,7 +33,7 @@ PASSAGES_SHOWN = 200
 HISTORY_SHOWN = 50
 
 
-def posted(request: HttpRequest):
+def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one: `request.POST or None` would leave the form unbound
     and answer an empty POST with 200 and no word of what is missing."""
     return request.POST if request.method == "POST" else None
