@@ -209,7 +209,9 @@ class MergeForm(forms.Form):
 
 class VocabularyImportForm(forms.Form):
     file = forms.FileField(help_text="A .json file in the seed's shape, or a .csv with the columns "
-                           "kind, id, label, code, parent, aliases, description.")  # fmt: skip
+                           "kind, id, label, code, parent, aliases, description.",
+                           error_messages={"required": "Choose a .json or .csv file to import.",
+                                           "empty": "The file is empty: nothing to import."})  # fmt: skip
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

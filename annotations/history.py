@@ -20,12 +20,15 @@ def record(
     article_id: int | None = None,
     span_id: int | None = None,
     term_id: int | None = None,
+    object_type: str | None = None,
 ) -> Change:
-    """Write one Change. object_type is the model name in lower case (span, tag, note, term, alias)."""
+    """Write one Change. object_type is the model name in lower case (span, tag, note, term, alias), or
+    the one given where that name is longer than the column's ten characters (a suggestion rejection
+    is `rejection`)."""
     return Change.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        object_type=type(obj)._meta.model_name,
+        object_type=object_type or type(obj)._meta.model_name,
         object_id=obj.pk,
         summary=summary[:500],
         before=before,

@@ -21,13 +21,17 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
+from annotations.history import record
 from annotations.mentions.index import AliasRow, TermRow, VocabularyIndex, build_index
 from annotations.mentions.rules import CERTAIN, CONFIRM, NEW, Mention, find_mentions, mention_key
 from annotations.models import Alias, Change, Span, SuggestionRejection, Term, VocabularyVersion
+from annotations.models.base import clip
+from annotations.permissions import is_lead
 from corpus.models import Article
 
 __all__ = ["CERTAIN", "CONFIRM", "NEW", "Mention", "Suggestion"]
@@ -38,6 +42,9 @@ SESSION_KEY = "hide_suggestions"
 CACHE_SECONDS = 24 * 60 * 60
 # Part of every cache key: a deploy whose rules find other mentions never reads the old ones.
 RULES_VERSION = "2"
+
+# Change.object_type of a suggestion's rejection (the model's name is longer than the column).
+REJECTION = "rejection"
 
 Suggestion = Mention  # start, end (code points, end exclusive), term id (None: a new actor), …
 
@@ -179,7 +186,8 @@ def reject(
     article: Article, start: int, end: int, term: Term | None, label: str, *, by
 ) -> SuggestionRejection:
     """Hide this name as this term (or as a new actor) in this article, for everyone; counted once
-    per article and pair, however often it is rejected."""
+    per article and pair, however often it is rejected. The first rejection of a pair is recorded in
+    the history (the article's activity, and the term's page); a lead's restore_rejections undoes it."""
     text = article.body[start:end]
     key = mention_key(text)
     match = Q(article=article, key=key) & (Q(term=term) if term is not None else Q(term__isnull=True))
@@ -187,20 +195,74 @@ def reject(
     if existing is not None:
         return existing
     found = next((m for m in article_mentions(article)[0] if m.start == start and m.end == end), None)
-    rejection, _created = SuggestionRejection.objects.get_or_create(
-        article=article,
-        key=key,
-        term=term,
-        defaults={
-            "text": text[:200],
-            "label": label[:200],
-            "start": start,
-            "rejected_by": by if by is not None and by.is_authenticated else None,
-            "certainty": found.certainty if found else "",
-            "kind": found.kind if found else "",
-        },
-    )
+    with transaction.atomic():
+        rejection, created = SuggestionRejection.objects.get_or_create(
+            article=article,
+            key=key,
+            term=term,
+            defaults={
+                "text": text[:200],
+                "label": label[:200],
+                "start": start,
+                "rejected_by": by if by is not None and by.is_authenticated else None,
+                "certainty": found.certainty if found else "",
+                "kind": found.kind if found else "",
+            },
+        )
+        if created:
+            record(
+                by,
+                Change.Action.CREATE,
+                rejection,
+                f"Rejected the suggestion “{clip(rejection.text)}” as {_as_what(rejection)}",
+                after=_rejection_snapshot(rejection),
+                article_id=article.pk,
+                term_id=rejection.term_id,
+                object_type=REJECTION,
+            )
     return rejection
+
+
+def restore_rejections(key: str, term_id: int | None, *, by) -> int:
+    """For leads: let a rejected pair (a folded name and a term, or None for "new actor?") be suggested
+    again in every article. Each rejection removed is recorded in the history with what it held, so the
+    activity of each article says who let the name back. Returns how many were removed."""
+    if not is_lead(by):
+        raise PermissionDenied("Only leads see and restore rejected suggestions.")
+    rejections = SuggestionRejection.objects.filter(key=key)
+    rejections = rejections.filter(term_id=term_id) if term_id else rejections.filter(term__isnull=True)
+    with transaction.atomic():
+        removed = list(rejections.select_for_update(of=("self",)).select_related("term").order_by("pk"))
+        for rejection in removed:
+            record(
+                by,
+                Change.Action.DELETE,
+                rejection,
+                f"Let “{clip(rejection.text)}” be suggested as {_as_what(rejection)} again",
+                before=_rejection_snapshot(rejection),
+                article_id=rejection.article_id,
+                term_id=rejection.term_id,
+                object_type=REJECTION,
+            )
+        SuggestionRejection.objects.filter(pk__in=[rejection.pk for rejection in removed]).delete()
+    return len(removed)
+
+
+def _as_what(rejection: SuggestionRejection) -> str:
+    return rejection.term.label if rejection.term_id else "a new actor"
+
+
+def _rejection_snapshot(rejection: SuggestionRejection) -> dict:
+    return {
+        "text": rejection.text,
+        "key": rejection.key,
+        "term": rejection.term.slug if rejection.term_id else None,
+        "label": rejection.label,
+        "certainty": rejection.certainty,
+        "kind": rejection.kind,
+        "start": rejection.start,
+        "rejected_by": rejection.rejected_by.get_username() if rejection.rejected_by_id else None,
+    }
 
 
 def outside(suggestions: list[Suggestion], covered: list[tuple[int, int]]) -> list[Suggestion]:

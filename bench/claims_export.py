@@ -9,8 +9,10 @@ coded on most, hedge cues on some) with their passages, tags and notes into the 
 - streams it again under tracemalloc for the peak traced memory, over the whole set and over its first
   quarter: flat memory means the two peaks are about the same.
 
-One line, e.g. `claims export: 10,326 rows/s (target ≥ 30,000), peak traced 16.1 MB at 200,000 claims,
-14.8 MB at 49,600 (PostgreSQL)`.
+`bench/claims.py` runs it (with `--part`) for the claims CSV figure of its one line, as issue 8 asks:
+render, save, export. Alone it prints one line of its own, e.g. `claims export: claims CSV export
+10,326 rows/s (target ≥ 30,000; 49,000 per CPU-second of the export), peak traced 16.1 MB at 200,000
+claims, 14.8 MB at 49,600 (PostgreSQL)`.
 
 Measured Sat Nov 28 20:30 UTC 2026, load average 8.9 (`uptime`: ~6 engineers' test suites on 2 cores):
 10,326 rows/s wall, but 4.1 s of the export process's CPU for 200,000 rows (49,000 rows per CPU-second;
@@ -37,7 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.export import ensure_database, make_body, setup_django  # noqa: E402 (needs ROOT on the path)
+from bench.export import (  # noqa: E402 (needs ROOT on the path)
+    COLUMNS,
+    USERS,
+    copy_rows,
+    ensure_database,
+    make_body,
+    setup_django,
+    term_row,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/marginalia_bench_claims"
 PASSAGES_PER_ARTICLE = 400
@@ -58,6 +68,16 @@ CERTAINTIES = ["asserted_certain", "probable", "possible", "alleged_reported", "
 MODALITIES = ["actual", "historical", "future", "hypothetical", "negated", ""]
 EVIDENCE = ["none", "named_evidence", "intelligence_claim", "official_document", ""]
 UNNAMED = ['a senior US official, "speaking anonymously"', "Iraqi security sources", "diplomats"]
+# bench/export.py's tables, and the claims in the order of _claim_row (tests/test_bench_columns.py).
+CLAIM_COLUMNS = {
+    **COLUMNS,
+    "annotations_claim": (
+        "id", "span_id", "article_id", "speaker_kind", "speaker_id", "unnamed_speaker", "speaker_group_id",
+        "speaker_role", "attribution_type", "reporting_verb", "reporting_verb_start", "reporting_verb_end",
+        "claim_type", "stance", "target_id", "certainty", "hedge_cues", "event_modality", "evidence_cited",
+        "contested", "created_by_id", "created_at", "updated_at", "version",
+    ),
+}  # fmt: skip
 
 
 def load(claims: int) -> None:
@@ -82,41 +102,31 @@ def load(claims: int) -> None:
         )
         cur.execute("SET session_replication_role = replica")  # no FK triggers while loading
         password = make_password(None)
-        with cur.copy("COPY auth_user (id, username, password, first_name, last_name, email, is_superuser, "
-                      "is_staff, is_active, date_joined) FROM STDIN") as copy:  # fmt: skip
-            for i, name in enumerate(("alice", "bob", "charlie"), 1):
-                copy.write_row((i, name, password, "", "", "", False, False, True, now))
-        with cur.copy("COPY corpus_source (id, name, home_page, reliability) FROM STDIN") as copy:
-            for i in range(1, 21):
-                copy.write_row((i, f'Source {i}, the "daily"', "", ""))
-        term_columns = (
-            "id, slug, kind, label, label_key, actor_type, country, code, description, mappings, created_at, "
-            "updated_at, proposed"
+        copy_rows(
+            cur,
+            "auth_user",
+            [(i, name, password, "", "", "", False, False, True, now) for i, name in enumerate(USERS, 1)],
         )
-        with cur.copy(f"COPY annotations_term ({term_columns}) FROM STDIN") as copy:
-            for i in range(1, 81):
-                kind = "actor" if i <= 60 else "event"
-                label = f"{'Actor' if kind == 'actor' else 'Event'} {i}"
-                code = "" if i % 10 == 0 else (f"IRN{i:03d}" if kind == "actor" else f"{i:03d}")
-                copy.write_row(
-                    (i, f"term-{i}", kind, label, label.lower(), "", "", code, "", "{}", now, now, False)
-                )
-        bodies = []
-        article_columns = (
-            "id, source_id, title, standfirst, authors, published, url, language, body, sha256, word_count, "
-            "sentence_starts, imported_at, original_filename"
-        )
-        with cur.copy(f"COPY corpus_article ({article_columns}) FROM STDIN") as copy:
-            for a in range(1, articles + 1):
-                body, starts = make_body(rng, 400)
-                bodies.append((body, starts))
-                copy.write_row((
-                    a, rng.randint(1, 20), f"Article {a}: a title, with a comma", "",
-                    "" if a % 3 == 0 else "A. Writer; B. Reporter",
-                    date(2020, 1, 1) + timedelta(days=a % 365),
-                    f"https://example.org/{a}", "en", body, Article.hash_body(body), len(body.split()),
-                    json.dumps(starts), now, "",
-                ))  # fmt: skip
+        copy_rows(cur, "corpus_source", [(i, f'Source {i}, the "daily"', "", "") for i in range(1, 21)])
+        terms = []
+        for i in range(1, 81):
+            kind = "actor" if i <= 60 else "event"
+            label = f"{'Actor' if kind == 'actor' else 'Event'} {i}"
+            code = "" if i % 10 == 0 else (f"IRN{i:03d}" if kind == "actor" else f"{i:03d}")
+            terms.append(term_row(i, kind, label, code, now))
+        copy_rows(cur, "annotations_term", terms)
+        bodies, article_rows = [], []
+        for a in range(1, articles + 1):
+            body, starts = make_body(rng, 400)
+            bodies.append((body, starts))
+            article_rows.append((
+                a, rng.randint(1, 20), f"Article {a}: a title, with a comma", "",
+                "" if a % 3 == 0 else "A. Writer; B. Reporter",
+                date(2020, 1, 1) + timedelta(days=a % 365),
+                f"https://example.org/{a}", "en", body, Article.hash_body(body), len(body.split()),
+                json.dumps(starts), now, now, "",
+            ))  # fmt: skip
+        copy_rows(cur, "corpus_article", article_rows)
         span_rows, tag_rows, note_rows, claim_rows = [], [], [], []
         span_id = claim_id = 0
         for a, (body, starts) in enumerate(bodies, 1):
@@ -134,27 +144,15 @@ def load(claims: int) -> None:
                 tag_rows.append((2 * span_id - 1, span_id, rng.randint(1, 60), "source", by, created))
                 tag_rows.append((2 * span_id, span_id, rng.randint(61, 80), "event", by, created))
                 if span_id % 5 == 0:
-                    note_rows.append(
-                        (span_id // 5, a, span_id, by, f"Note {span_id}, with a comma\nand a line")
-                    )
+                    text = f"Note {span_id}, with a comma\nand a line"
+                    note_rows.append((span_id // 5, a, span_id, by, text, now, now, 1))
                 for _ in range(min(CLAIMS_PER_PASSAGE, claims - claim_id)):
                     claim_id += 1
                     claim_rows.append(_claim_row(rng, claim_id, span_id, a, start, body, by, created))
-        copies = (
-            ('annotations_span (id, article_id, start, "end", quote, prefix, suffix, created_by_id, '
-             "created_at, updated_at, version)", span_rows),
-            ("annotations_tag (id, span_id, term_id, role, created_by_id, created_at)", tag_rows),
-            ("annotations_note (id, article_id, span_id, author_id, text, created_at, updated_at, version)",
-             [(*row, now, now, 1) for row in note_rows]),
-            ("annotations_claim (id, span_id, article_id, speaker_kind, speaker_id, unnamed_speaker, "
-             "speaker_group_id, speaker_role, attribution_type, reporting_verb, reporting_verb_start, "
-             "reporting_verb_end, claim_type, stance, target_id, certainty, hedge_cues, event_modality, "
-             "evidence_cited, contested, created_by_id, created_at, updated_at, version)", claim_rows),
-        )  # fmt: skip
-        for table, rows in copies:
-            with cur.copy(f"COPY {table} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        copy_rows(cur, "annotations_span", span_rows)
+        copy_rows(cur, "annotations_tag", tag_rows)
+        copy_rows(cur, "annotations_note", note_rows)
+        copy_rows(cur, "annotations_claim", claim_rows, CLAIM_COLUMNS)
         cur.execute("SET session_replication_role = DEFAULT")
         for table in ("auth_user", "corpus_source", "corpus_article", "annotations_term", "annotations_span",
                       "annotations_tag", "annotations_note", "annotations_claim"):  # fmt: skip
@@ -222,6 +220,7 @@ def main() -> None:
     parser.add_argument("--quarter", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--verbose", action="store_true", help="say how long each step took")
     parser.add_argument("--no-load", action="store_true", help="export what the last run loaded")
+    parser.add_argument("--part", action="store_true", help="print the figure alone (for bench/claims.py)")
     args = parser.parse_args()
 
     if args.export_only:
@@ -249,7 +248,9 @@ def main() -> None:
             file=sys.stderr,
         )
     print(
-        f"claims export: {timed['rows'] / timed['seconds']:,.0f} rows/s (target ≥ 30,000), peak traced "
+        ("" if args.part else "claims export: ")
+        + f"claims CSV export {timed['rows'] / timed['seconds']:,.0f} rows/s (target ≥ 30,000; "
+        f"{timed['rows'] / timed['cpu']:,.0f} per CPU-second of the export), peak traced "
         f"{whole['peak'] / 1e6:.1f} MB at {whole['rows']:,} claims, {quarter['peak'] / 1e6:.1f} MB at "
         f"{quarter['rows']:,} (PostgreSQL)"
     )

@@ -6,6 +6,10 @@ a consistent snapshot page by page while others keep writing, and copies it back
 
 The file is the database: every table, history and sessions included. To move a team's work to
 another instance whose database already holds other work, use the project bundle (ops/bundle.py).
+
+A restore ends by bumping the vocabulary's version (annotations.models.VocabularyVersion): pg_restore
+and SQLite's copy write the tables past the save methods that bump it, and the version restored is
+one that running processes (and the shared cache) may already have compiled for another vocabulary.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from django.db import connections
+from django.apps import apps
+from django.db import connections, transaction
 
 
 class BackupError(Exception):
@@ -78,6 +83,8 @@ def restore(path: Path, using: str = "default") -> None:
             source.close()
     else:
         raise BackupError(f"No restore for a {connection.vendor} database; use its own tools.")
+    with transaction.atomic(using=using):
+        apps.get_model("annotations.VocabularyVersion").bump(using=using)
 
 
 def _dbname(connection) -> str:

@@ -4,14 +4,25 @@
 one JSON Lines file per table, one record per row: `{"id": <id here>, "fields": {<field>: <value>}}`.
 References are the ids of this instance; `import_project PATH` creates the rows in the same order
 and remaps every reference to the ids it gets there (users by username, sources by name, articles by
-SHA-256, terms by slug: an existing one is reused, not duplicated). Everything happens in one
-transaction: a bundle is imported whole or not at all, and importing it twice creates nothing twice.
+SHA-256, terms by slug, claim fields by name: an existing one is reused, not duplicated). Everything
+happens in one transaction: a bundle is imported whole or not at all, and importing it twice creates
+nothing twice.
 
-What it carries is `TABLES`, the one list to extend (a new model adds one line, in dependency order).
+What it carries is `TABLES`, the one list to extend (a new model adds one line, in dependency order);
+what it leaves out on purpose is `LEFT_OUT`, with the reason (a test fails on a model in neither).
 Users come without passwords (set them on the new instance) and without staff or superuser rights;
 their groups come by name. Deleted passages, notes and claims come too, so Undo and history survive;
 the history's own references (object ids) are remapped, and those of objects that no longer exist
-(a removed tag) become 0, their before/after kept whole.
+(a removed tag, a rejection a lead lifted) become 0, their before/after kept whole. Terms come with
+what the operator's vocabulary files last gave them (`loaded_values`, the base of the loader's
+three-way rule), so a later `load_demo` there still never undoes the team's curation. Claim field
+definitions (`ClaimAttribute`) are carried rather than re-loaded from a vocabulary file: they are what
+the team read while coding, and the other instance may never load that file; one already there (same
+field name) is kept. Jobs (imports and exports in the background) are not carried: they are this
+instance's work queue and files, not the team's work.
+
+An import ends by bumping the vocabulary's version (annotations.models.VocabularyVersion), so every
+process rebuilds its compiled suggestion matchers and cached suggestions, whatever the bundle held.
 """
 
 from __future__ import annotations
@@ -44,6 +55,8 @@ class Table:
     deferred: tuple[str, ...] = ()
     # Fields not carried: secrets and rights that belong to an instance, not to the team's work.
     skip: tuple[str, ...] = ()
+    # Many-to-many fields, carried as lists of ids of a carried table and set once the row exists.
+    many: tuple[str, ...] = ()
 
 
 TABLES: tuple[Table, ...] = (
@@ -63,11 +76,34 @@ TABLES: tuple[Table, ...] = (
     Table("notes", "annotations.Note", match=("article", "span", "author", "created_at")),
     Table("claims", "annotations.Claim", match=("span", "created_by", "created_at")),
     Table("saved_sets", "annotations.SavedSet", match=("owner", "name")),
+    Table("claim_attributes", "annotations.ClaimAttribute", match=("name",)),
+    Table("assignments", "annotations.Assignment", match=("created_by", "created_at")),
+    Table("assigned_articles", "annotations.AssignedArticle", match=("assignment", "article", "analyst")),
+    Table(
+        "decisions", "annotations.Decision", match=("article", "decided_by", "decided_at"), many=("versions",)
+    ),
+    Table("rejections", "annotations.SuggestionRejection", match=("article", "key", "term")),
     Table("history", "annotations.Change", match=("actor", "at", "action", "object_type", "summary")),
 )
-# Change.object_type -> the table its object_id points into.
-HISTORY_OBJECTS = {"span": "spans", "tag": "tags", "note": "notes", "term": "terms", "alias": "aliases"}
-HISTORY_OBJECTS["claim"] = "claims"
+# Models not carried, and why. Every model is in TABLES or here (tests/test_bundle.py checks).
+LEFT_OUT = {
+    "admin.LogEntry": "the admin's own log of this instance",
+    "auth.Permission": "Django makes them from the models; groups carry theirs by name",
+    "contenttypes.ContentType": "Django makes them from the models",
+    "sessions.Session": "log-ins to this instance",
+    "axes.AccessAttempt": "this instance's login throttling",
+    "axes.AccessAttemptExpiration": "this instance's login throttling",
+    "axes.AccessFailureLog": "this instance's login throttling",
+    "axes.AccessLog": "this instance's login throttling",
+    "django_tasks_database.DBTaskResult": "this instance's task queue",
+    "jobs.Job": "this instance's background imports and exports (its queue and files), not the team's work",
+    "jobs.JobUpload": "the files of this instance's import jobs",
+    "annotations.VocabularyVersion": "a counter of this instance's caches: bumped by the import instead",
+}
+# Change.object_type -> the table its object_id points into: the model's name, or what
+# annotations.history.record was given instead (a suggestion's rejection is "rejection").
+HISTORY_OBJECTS = {table.model.split(".")[1].lower(): table.name for table in TABLES}
+HISTORY_OBJECTS["rejection"] = "rejections"
 
 
 class BundleError(Exception):
@@ -94,6 +130,8 @@ def _record(table: Table, obj: models.Model) -> dict:
         fields[field.name] = (
             getattr(obj, field.attname) if field.is_relation else _plain(field.value_from_object(obj))
         )
+    for name in table.many:
+        fields[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
     if table.name == "users":
         fields["groups"] = sorted(obj.groups.values_list("name", flat=True))
     elif table.name == "groups":
@@ -210,6 +248,9 @@ class Importer:
         }
         if stamped:
             model.objects.filter(pk=obj.pk).update(**stamped)
+        for name in table.many:
+            field = model._meta.get_field(name)
+            getattr(obj, name).set([self.remap(field, old, table) for old in raw.get(name, [])])
         if table.name == "users":
             Group = apps.get_model("auth.Group")
             obj.groups.set([Group.objects.get_or_create(name=name)[0] for name in raw.get("groups", [])])
@@ -275,4 +316,7 @@ def import_project(path: Path) -> Importer:
             for table in TABLES:
                 if table.name in manifest["tables"]:
                     importer.load(table)
+            # Rows were written past the verbs (and reused rows not at all): every process must
+            # compile the vocabulary again and forget the suggestions it cached.
+            apps.get_model("annotations.VocabularyVersion").bump()
     return importer

@@ -45,10 +45,11 @@ class VocabularyVersion(models.Model):
         return f"{row[0]}.{row[1]}" if row else "0"
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, using: str | None = None) -> None:
         """Add one, in the caller's transaction (the row lock orders concurrent changes)."""
-        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
+        rows = cls.objects.db_manager(using)
+        if not rows.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
+            rows.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
 
 @contextmanager
@@ -56,28 +57,43 @@ def vocabulary_change(using: str | None = None):
     """Run a change of terms or aliases and bump the vocabulary's version in one transaction."""
     with transaction.atomic(using=using):
         yield
-        VocabularyVersion.bump()
+        VocabularyVersion.bump(using=using)
 
 
 class VocabularyQuerySet(models.QuerySet):
     """Terms' and aliases' bulk writes bump the vocabulary's version in the same transaction,
-    so no door (a loader, a merge, an admin action) can change a name without the caches knowing."""
+    so no door (a loader, a merge, an admin action) can change a name without the caches knowing.
+    A write that changes no row bumps nothing: loading the same file again (`make run` twice) keeps
+    every process's compiled vocabulary and cached suggestions."""
 
     def update(self, **kwargs) -> int:
-        with vocabulary_change(self.db):
-            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            rows = super().update(**kwargs)
+            if rows:
+                VocabularyVersion.bump(using=self.db)
+        return rows
 
     def delete(self):
-        with vocabulary_change(self.db):
-            return super().delete()
+        with transaction.atomic(using=self.db):
+            deleted = super().delete()
+            if deleted[0]:
+                VocabularyVersion.bump(using=self.db)
+        return deleted
 
     def bulk_create(self, objs, *args, **kwargs):
-        with vocabulary_change(self.db):
-            return super().bulk_create(objs, *args, **kwargs)
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if objs:
+                VocabularyVersion.bump(using=self.db)
+        return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        with vocabulary_change(self.db):
-            return super().bulk_update(objs, fields, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            if rows:
+                VocabularyVersion.bump(using=self.db)
+        return rows
 
 
 class SuggestionRejectionQuerySet(models.QuerySet):

@@ -17,7 +17,7 @@ from django_htmx.http import trigger_client_event
 from annotations.models import Refused, SuggestionRejection, Term
 from annotations.permissions import is_lead
 from annotations.rendering import paragraphs_touching
-from annotations.suggestions import article_mentions, reject
+from annotations.suggestions import article_mentions, reject, restore_rejections
 from annotations.views.repaint import paragraphs_html
 from annotations.views.spans import refusal
 from corpus.models import Article
@@ -93,12 +93,5 @@ def rejected_suggestions(request: HttpRequest) -> HttpResponse:
 def restore_suggestions(request: HttpRequest) -> HttpResponse:
     """For leads: suggest a rejected pair again, in every article."""
     _lead_only(request)
-    term_id = request.POST.get("term", "")
-    rejections = SuggestionRejection.objects.filter(key=request.POST.get("key", ""))
-    rejections = (
-        rejections.filter(term_id=parse_id(term_id))
-        if parse_id(term_id)
-        else rejections.filter(term__isnull=True)
-    )
-    rejections.delete()
+    restore_rejections(request.POST.get("key", ""), parse_id(request.POST.get("term", "")), by=request.user)
     return redirect("annotations:rejected-suggestions")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +31,12 @@ from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
 TERMS_PER_PAGE = 100
 PASSAGES_SHOWN = 200
 HISTORY_SHOWN = 50
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one: `request.POST or None` would leave the form unbound
+    and answer an empty POST with 200 and no word of what is missing."""
+    return request.POST if request.method == "POST" else None
 
 
 def get_term(slug: str) -> Term:
@@ -102,7 +108,7 @@ def term_context(request: HttpRequest, term: Term, alias_form: AliasForm | None 
 
 
 def term_create(request: HttpRequest) -> HttpResponse:
-    form = TermForm(request.POST or None, initial={"kind": request.GET.get("kind", Term.Kind.ACTOR)})
+    form = TermForm(posted(request), initial={"kind": request.GET.get("kind", Term.Kind.ACTOR)})
     if request.method == "POST" and form.is_valid():
         term = save_or_keep_errors(form, request)
         if term is not None:
@@ -115,7 +121,7 @@ def term_create(request: HttpRequest) -> HttpResponse:
 def term_edit(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_term(slug)
     require_term_change(request.user, term, f"Editing {term.label}")
-    form = TermForm(request.POST or None, term=term)
+    form = TermForm(posted(request), term=term)
     if request.method == "POST" and form.is_valid() and save_or_keep_errors(form, request) is not None:
         messages.success(request, f"Saved {term.label}.")
         return redirect(term)
@@ -174,7 +180,7 @@ def alias_remove(request: HttpRequest, slug: str, alias_id: int) -> HttpResponse
 def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_term(slug)
     require_curator(request.user, f"Merging {term.label}")
-    form = MergeForm(request.POST or None, term=term)
+    form = MergeForm(posted(request), term=term)
     if request.method == "POST" and form.is_valid():
         try:
             survivor = form.save(by=request.user)
@@ -231,7 +237,7 @@ def vocabulary_export(request: HttpRequest) -> HttpResponse:
 
 
 def vocabulary_import(request: HttpRequest) -> HttpResponse:
-    form = VocabularyImportForm(request.POST or None, request.FILES or None)
+    form = VocabularyImportForm(posted(request), request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -20,6 +20,10 @@ UNINDEXED_INDEX = "corpus_article_unindexed"
 def mark_existing_analysed(apps, schema_editor):
     Article = apps.get_model("corpus", "Article")
     Article.objects.update(analysed_at=models.F("imported_at"))
+    if schema_editor.connection.vendor == "postgresql":
+        # Rows with deferred foreign-key checks pending would stop the ALTER/CREATE INDEX that follow
+        # ("pending trigger events") on a database that already holds articles.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def stored_search_vector(apps, schema_editor):
@@ -29,6 +33,7 @@ def stored_search_vector(apps, schema_editor):
 
     Article = apps.get_model("corpus", "Article")
     Article.objects.update(search_vector=ARTICLE_SEARCH_VECTOR)
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     schema_editor.execute(f"DROP INDEX IF EXISTS {OLD_INDEX}")
     schema_editor.execute(f"CREATE INDEX {VECTOR_INDEX} ON corpus_article USING gin (search_vector)")
     schema_editor.execute(f"CREATE INDEX {UNINDEXED_INDEX} ON corpus_article (id) WHERE search_vector IS NULL")

@@ -10,7 +10,10 @@ from ops.bundle import export_project
 
 
 class Command(BaseCommand):
-    help = "Write the whole project (articles, vocabulary, passages, claims, notes, sets, history) to PATH."
+    help = (
+        "Write the whole project (articles, vocabulary, passages, claims, notes, sets, assignments, "
+        "adjudication, history) to PATH."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
