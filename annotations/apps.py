@@ -6,9 +6,16 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Annotations"
 
     def ready(self) -> None:
+        from corpus.models import register_passage_filter
         from corpus.signals import article_analysed
 
         article_analysed.connect(_warm_suggestions, dispatch_uid="annotations-warm-suggestions")
+        register_passage_filter(_visible_passages)
+
+
+def _visible_passages(passages, viewer):
+    """The Articles list counts what its viewer may see (independent coding: visibility.py)."""
+    return passages.visible_to(viewer)
 
 
 def _warm_suggestions(sender, article, **kwargs) -> None:

@@ -49,7 +49,6 @@ from annotations.models import (
     ClaimType,
     EventModality,
     EvidenceCited,
-    Note,
     SpeakerRole,
     Stance,
     Term,
@@ -174,13 +173,16 @@ class ClaimFilterForm(SpanFilterForm):
     def spans(self) -> QuerySet:
         raise TypeError("A claims filter selects claims: call claims().")
 
-    def claims(self) -> QuerySet[Claim]:
+    def claims(self, *, viewer: Any = None) -> QuerySet[Claim]:
         """The live claims matching this (valid) filter, in the chosen order (else by article, then
-        reading order)."""
+        reading order). With `viewer`, only what they may see under independent coding (a claim is its
+        coder's and its passage's), the text search reading only the notes they may see."""
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
         claims = Claim.objects.live()
+        if viewer is not None:
+            claims = claims.visible_to(viewer)
         if data["article"]:
             claims = claims.filter(article=data["article"])
         if data["source"]:
@@ -198,7 +200,7 @@ class ClaimFilterForm(SpanFilterForm):
         if data["created_to"]:
             claims = claims.filter(created_at__date__lte=data["created_to"])
         if data["q"]:
-            in_notes = Note.objects.live().filter(span=OuterRef("span_id"), text__icontains=data["q"])
+            in_notes = self.notes_searched(viewer).filter(span=OuterRef("span_id"), text__icontains=data["q"])
             claims = claims.filter(
                 Q(span__quote__icontains=data["q"])
                 | Q(unnamed_speaker__icontains=data["q"])
@@ -277,7 +279,9 @@ def filter_form_for(
     return form_class(query, user=user)
 
 
-def filter_claims(params: Mapping[str, Any], *, user: AbstractBaseUser | None = None) -> QuerySet[Claim]:
-    """Live claims matching the filter parameters (see the module docstring). Raises InvalidFilter, whose
-    message names each bad parameter."""
-    return ClaimFilterForm(params, user=user).claims()
+def filter_claims(
+    params: Mapping[str, Any], *, user: AbstractBaseUser | None = None, viewer: Any = None
+) -> QuerySet[Claim]:
+    """Live claims matching the filter parameters (see the module docstring), narrowed to what `viewer`
+    may see when given. Raises InvalidFilter, whose message names each bad parameter."""
+    return ClaimFilterForm(params, user=user).claims(viewer=viewer)

@@ -38,6 +38,7 @@ def _scope(request: HttpRequest) -> Scope:
         article=request.GET.get("article", "").strip() or None,
         saved_set=request.GET.get("set", "").strip() or None,
         assignment=request.GET.get("assignment", "").strip() or None,
+        viewer=request.user,
     )
 
 
