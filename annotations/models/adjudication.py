@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from django.db import models, transaction
 from django.utils import timezone
 
+from annotations.models.assignments import AssignedArticle
 from annotations.models.base import Refused, User
 from annotations.models.base import clip as _clip
 from annotations.models.base import record as _record
@@ -33,6 +34,17 @@ CLAIM_BOOKKEEPING |= {"deleted_at", "deleted_by"}
 def check_can_adjudicate(user) -> None:
     if not is_lead(user):
         raise Refused("Only a lead can adjudicate.", status=403)
+
+
+def check_coding_over(article_id: int) -> None:
+    """No adjudication while the article is coded blind: the adjudicated passage is the lead's, which
+    colleagues may see, and it would carry one coder's work to the others before they are done."""
+    if AssignedArticle.objects.blind().filter(article_id=article_id).exists():
+        raise Refused(
+            "Independent coding of this article is not over: adjudicate once every coder has marked it "
+            "done, or close the assignment.",
+            status=409,
+        )
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -102,6 +114,7 @@ class Decision(models.Model):
             raise Refused("An adjudicated passage is not a version to adjudicate.")
         if action != cls.Action.REJECT and keep not in versions:
             raise Refused("Choose which version to keep (or edit from).")
+        check_coding_over(versions[0].article_id)
         with transaction.atomic():
             cls._supersede(versions, by)
             result = None
