@@ -98,19 +98,25 @@ class SpanQuerySet(models.QuerySet):
         return clone
 
     def _claims_shown(self) -> models.QuerySet:
-        """The live claims for_body and for_reader may show (all of them, outside the reader)."""
+        """The live claims for_body and for_reader may show on these passages (all of them, outside the
+        reader). The passages are the viewer's to see already: a claim's coder is what is left to ask."""
         from annotations.models.claims import Claim  # claims imports this module
+        from annotations.models.visibility import visible_q
 
+        claims = Claim.objects.filter(deleted_at__isnull=True)
         if self._reader is None:
-            return Claim.objects.filter(deleted_at__isnull=True)
+            return claims
         user, article_id = self._reader
-        return Claim.objects.in_reader(article_id, user)
+        return claims.filter(visible_q(user, article_id=article_id))
 
     def _notes_shown(self) -> models.QuerySet:
+        """The same for notes: their author is what is left to ask."""
+        from annotations.models.visibility import visible_q
+
         if self._reader is None:
             return Note.objects.live()
         user, article_id = self._reader
-        return Note.objects.in_reader(article_id, user)
+        return Note.objects.live().filter(visible_q(user, owner="author", article_id=article_id))
 
     def live(self) -> SpanQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -265,9 +271,10 @@ class Span(models.Model):
             models.Index(fields=["article", "start"]),
             models.Index(fields=["created_by"]),
             models.Index(fields=["created_at"]),
-            # The reader reads an article's live passages in reading order: this index serves it alone.
+            # The reader reads an article's live passages in reading order: this index serves it alone,
+            # the analyst included, whom independent coding filters on (visibility.py).
             models.Index(
-                fields=["article", "start", "-end", "id"],
+                fields=["article", "start", "-end", "id", "created_by"],
                 condition=Q(deleted_at__isnull=True),
                 name="span_live_reading_order",
             ),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations.folding import fold
 from annotations.models import AssignedArticle, Note, Refused, Span, Tag, Term
+from annotations.models.visibility import blind_rows
 from annotations.permissions import can_change, is_lead
 from annotations.rendering import render_body
 from annotations.suggestions import SESSION_KEY, suggestions_shown, suggestions_with_labels
@@ -74,13 +75,15 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 def team_context(article: Article, user) -> dict:
-    """Independent coding in the reader (one query): for an analyst coding this article blind, their
-    task (the notice that colleagues' work is hidden, and Mark done); for a lead, the latest independent
-    assignment of the article (the Compare switch)."""
+    """Independent coding in the reader: for an analyst coding this article blind, their task (the notice
+    that colleagues' work is hidden, and Mark done: one query, only then); for a lead, the latest
+    independent assignment of the article (the Compare switch: one query)."""
     if is_lead(user):
         assigned = AssignedArticle.objects.filter(article=article, assignment__independent=True)
         latest = assigned.order_by("-assignment__created_at", "-assignment_id")
         return {"compare_assignment": latest.values_list("assignment_id", flat=True).first()}
+    if all(analyst != user.pk for analyst, _ in blind_rows(article.pk)):  # read for the rule already
+        return {"blind_task": None}
     task = AssignedArticle.objects.blind().filter(article=article, analyst=user).order_by("pk").first()
     return {"blind_task": task}
 
