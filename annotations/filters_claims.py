@@ -3,7 +3,8 @@
 ClaimFilterForm takes every parameter of the passages view (annotations/filters.py) and reads it for
 claims: article, source and published dates are the claim's article's; term, role and kind ask for a tag
 on the claim's passage; analyst and created dates are the claim's (who coded it, when); q is text in the
-passage's quote, in a live note on it, or in an unnamed speaker's description. Then, AND across parameters
+passage's quote, in a live note on it, or in an unnamed speaker's description; coding is the passage's
+(adjudicated: the claims of the leads' adjudicated passages). Then, AND across parameters
 and any of a repeated parameter's values:
 
   view          claims (set by the form; `filter_form_for` picks this form when view=claims)
@@ -229,6 +230,10 @@ class ClaimFilterForm(SpanFilterForm):
                 claims = claims.filter(**{f"{column}__in": data[param]})
         if data["contested"] is not None:
             claims = claims.filter(contested=data["contested"])
+        if data["coding"] == "adjudicated":  # the claims of the leads' adjudicated passages
+            claims = claims.filter(span__decision__isnull=False, span__decision__superseded_at__isnull=True)
+        elif data["coding"] == "analysts":
+            claims = claims.filter(span__decision__isnull=True)
         return claims.order_by(*CLAIM_SORTS[data["sort"] or "article"])
 
     def in_words(self) -> str:
