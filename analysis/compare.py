@@ -224,6 +224,8 @@ def context_of(body: str, versions: list[Span]) -> list[Segment]:
 def passage_rows(versions: list[Span]) -> list[Row]:
     """Offsets, then each term (in the order first tagged) with the roles each version gave it."""
     rows = [Row("Offsets", [f"{span.start}–{span.end}" for span in versions], "offsets")]
+    if rows[0].differs:
+        rows.append(Row("Quote", [_clip(span.quote) for span in versions], "quote"))
     terms = {}
     for span in versions:
         for tag in span.tag_list:
@@ -238,6 +240,11 @@ def passage_rows(versions: list[Span]) -> list[Row]:
     if not terms:
         rows.append(Row("Tags", ["no tags"] * len(versions), "tag"))
     return rows
+
+
+def _clip(text: str, length: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def claim_slots(versions: list[Span]) -> list[ClaimSlot]:

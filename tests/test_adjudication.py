@@ -71,8 +71,9 @@ def rows_that_differ(html: str) -> list[str]:
 def test_differences_are_marked_field_by_field(lead, world):
     page = compare_page(lead, world)
     p2 = unit_html(page, world.a["p2"])
-    # Offsets differ, the term is the same with another role, and of the claim only the stance differs.
-    assert rows_that_differ(p2) == ["Offsets", "Iran", "Stance"]
+    # Offsets (and so quotes) differ, the term is the same with another role, and of the claim only the
+    # stance differs.
+    assert rows_that_differ(p2) == ["Offsets", "Quote", "Iran", "Stance"]
     assert "<td>Source (asserts it)</td><td>Target (acted upon)</td>" in p2
     assert "<td>Opposed</td><td>Supportive</td>" in p2 and "<td>Threat</td><td>Threat</td>" in p2
     # The text around the unit shows which version covers what.
