@@ -17,8 +17,13 @@ every query and hides nothing, so the figures compare with a run without it.
 
     .venv/bin/python bench/reader.py [--scaling] [--no-browser] [--independent]
 
-Independent coding (issue 9), 2026-11-28 22:18–, load average 4.9–: before the reader was narrowed,
-2,000 passages render 39 ms (CPU 36), 10,000 passages 97 ms (CPU 90), saves 16 ms.
+Independent coding (issue 9), 2026-11-28, `--no-browser`: before the reader was narrowed (22:18, load
+average 4.9) 2,000 passages rendered in 39 ms (CPU 36) and 10,000 in 97 ms (CPU 90), saves 16 ms; after
+(22:31, load average 3.4) 32 ms (CPU 32) and 85 ms (CPU 84), saves 15–20 ms; with `--independent`, the
+rule in full, 37 ms (CPU 36) and 103 ms (CPU 85), saves 18–33 ms. A first version that let the database
+evaluate the rule's subqueries per query cost 10,000 passages 169 ms of CPU (22:26, load average 6):
+the one-article form now reads the article's blind rows once per request, and the reading-order index
+carries the analyst (migration 0010).
 
 Figures after main was merged (claims' markers and side-list lines, the new suggestions), 2026-11-28
 22:05 UTC, load average 1.4–3.7: 10,000 passages render 119 ms (85 ms of CPU), 1.1 MB, save 21 ms
