@@ -188,3 +188,29 @@ def test_two_analysts_code_blind_then_the_lead_adjudicates_and_downloads(
     finally:
         for context in (lead_context, alice_context, bob_context):
             context.close()
+
+
+def test_compare_keys_reject_and_edit(page, live_server, alice, bob, charlie):
+    """r rejects the current unit's versions and moves on; e opens the edit form on the current unit,
+    Esc closes it; k goes back."""
+    from tests.agreement_world import build_agreement_world
+
+    world = build_agreement_world(alice, bob)
+    log_in(page, live_server, "charlie")
+    page.goto(f"{live_server.url}/agreement/compare/{world.article.pk}/")
+    page.wait_for_selector("form[data-decide][hx-post]")
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.wait_for_function(
+        "() => document.querySelector('#compare-progress').textContent.includes('1 adjudicated')"
+    )
+    first = Decision.objects.get()
+    assert (first.action, first.result) == ("reject", None)
+    page.wait_for_selector("[data-unit].current:not(.decided)")
+    page.keyboard.press("e")
+    page.wait_for_selector("[data-unit].current details.edit[open]")
+    assert page.evaluate("() => document.activeElement.closest('details.edit') !== null")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("[data-unit].current details.edit:not([open])")
+    page.keyboard.press("k")
+    assert page.evaluate("() => document.querySelector('[data-unit].current').classList.contains('decided')")

@@ -5,8 +5,9 @@ article), from My work and from the Agreement screen. Every action is a plain fo
 on the unit (it works without JavaScript); static/js/compare.js adds the keys (j/k, 1–9, e, r) and swaps
 the decided unit in place with htmx, so the lead never loses their place.
 
-A refused edit (a bad claim value, a term that is not in the vocabulary) comes back as the page with the
-unit's edit form open, holding what was typed, and the message (422); nothing is saved.
+A refused decision comes back as the page with the message in its unit (409, 422); a refused edit (a bad
+claim value, a term that is not in the vocabulary) with the unit's edit form open, holding what was typed.
+Nothing is saved. Only a colleague who is not a lead gets the plain refusal page (403).
 """
 
 from __future__ import annotations
@@ -56,19 +57,22 @@ def compare_page(
     failed: tuple[str, str, QueryDict] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The page; `failed` is (unit key, message, what was posted) after a refused edit."""
+    """The page; `failed` is (unit key, message, what was posted) after a refused decision: the unit
+    shows the message, and a refused edit what was typed."""
     coders = list(assignment.analysts()) if assignment else None
     units = compare_units(article, coders)
     show = request.GET.get("show", "all") if request.GET.get("show") in SHOWN else "all"
     for number, unit in enumerate(units, 1):
         unit.number = number
         prepare_edit(unit)
+    problem = ""
     if failed is not None:
-        key, message, posted = failed
+        key, problem, posted = failed
         for unit in units:
             if unit.key == key:
-                unit.error = message
-                keep_typed(unit, posted)
+                unit.error, problem = problem, ""
+                if posted.get("action") == "edit":
+                    keep_typed(unit, posted)
     shown = [
         unit
         for unit in units
@@ -91,6 +95,7 @@ def compare_page(
         "shown_choices": SHOWN,
         "shown_label": SHOWN[show],
         "coding_over": not blind,
+        "problem": problem,  # a refusal that is about no unit of the page
         "query": query,
         "roles": Tag.Role.choices,
         "adjudicated_claims_url": _export_url(article, "claims-csv"),
@@ -168,7 +173,7 @@ def decide(request: HttpRequest, article_id: int) -> HttpResponse:
             versions, action, by=request.user, keep=keep, tags=tags, claims=claims, assignment=assignment
         )
     except Refused as error:
-        if request.POST.get("action") != "edit" or not versions or error.status == 403:
+        if not versions or error.status == 403:
             return refused(request, error)
         key = "-".join(
             str(span.pk) for span in sorted(versions, key=lambda s: (s.created_by.get_username(), s.pk))
