@@ -43,7 +43,6 @@ from analysis.matching import (
 )
 from analysis.scope import Scope
 from annotations.models import Claim, Span, Tag, Term
-from annotations.models.visibility import visible_q
 
 ALL = "*"
 
@@ -215,7 +214,7 @@ class Comparison:
         if self.scope.coders is not None:
             spans = spans.filter(created_by__in=[user.pk for user in self.scope.coders])
         if self.viewer is not None:
-            spans = spans.filter(visible_q(self.viewer))
+            spans = spans.visible_to(self.viewer)
         passages = {
             pk: Passage(pk, article_id, start, end, coder)
             for pk, article_id, start, end, coder in spans.values_list(
@@ -239,11 +238,10 @@ class Comparison:
             *CLAIM_FIELDS[1:5],
         )
         claim_columns += ("target_id", "certainty", "event_modality")
-        for row in (
-            Claim.objects.filter(span__in=spans.values("pk"), deleted_at__isnull=True)
-            .order_by("pk")
-            .values_list(*claim_columns)
-        ):
+        claims = Claim.objects.filter(span__in=spans.values("pk"), deleted_at__isnull=True)
+        if self.viewer is not None:
+            claims = claims.visible_to(self.viewer)  # a claim is its coder's too, not only its passage's
+        for row in claims.order_by("pk").values_list(*claim_columns):
             (
                 pk,
                 span_id,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -38,8 +39,14 @@ class Scope:
 
 
 def scope_for(
-    *, article: str | int | None = None, saved_set: SavedSet | str | int | None = None, assignment=None
+    *,
+    article: str | int | None = None,
+    saved_set: SavedSet | str | int | None = None,
+    assignment=None,
+    viewer: Any = None,
 ) -> Scope:
+    """The scope named by one of article, saved_set, assignment. `viewer`: a saved set's articles are
+    those of the passages it finds for them (independent coding: what they may not see chooses none)."""
     given = [
         name
         for name, value in (("article", article), ("set", saved_set), ("assignment", assignment))
@@ -59,7 +66,8 @@ def scope_for(
             raise ScopeError(f"There is no saved set {saved_set}.")
         if not found.filter_form().is_valid():
             raise ScopeError(f"The saved set “{found.name}” no longer makes a valid filter.")
-        articles = Article.objects.filter(pk__in=found.spans().values("article_id"))
+        found_spans = found.filter_form().spans(viewer=viewer)
+        articles = Article.objects.filter(pk__in=found_spans.values("article_id"))
         return Scope("set", found.pk, f"saved set “{found.name}”", articles)
     found = Assignment.objects.filter(pk=_as_id(assignment, "assignment")).first()
     if found is None:

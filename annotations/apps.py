@@ -6,9 +6,22 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Annotations"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from annotations.models import visibility
+        from corpus.models import register_passage_filter
         from corpus.signals import article_analysed
 
         article_analysed.connect(_warm_suggestions, dispatch_uid="annotations-warm-suggestions")
+        register_passage_filter(_visible_passages)
+        # Independent coding reads an article's blind rows once per request (visibility.blind_rows).
+        request_started.connect(visibility.request_started, dispatch_uid="annotations-visibility-start")
+        request_finished.connect(visibility.request_finished, dispatch_uid="annotations-visibility-end")
+
+
+def _visible_passages(passages, viewer):
+    """The Articles list counts what its viewer may see (independent coding: visibility.py)."""
+    return passages.visible_to(viewer)
 
 
 def _warm_suggestions(sender, article, **kwargs) -> None:

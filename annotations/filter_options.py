@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.http import QueryDict
 
@@ -21,6 +22,7 @@ from annotations.models import (
     SpeakerRole,
     Stance,
 )
+from annotations.permissions import OPERATOR
 
 # command option (dest) -> filter parameter; the repeatable ones are `append` options.
 PASSAGE_OPTIONS = {
@@ -112,3 +114,27 @@ def filter_params(options: dict[str, Any], *, claims: bool) -> tuple[QueryDict, 
     if claims:
         params["view"] = ClaimFilterForm.VIEW
     return params, saved
+
+
+def add_viewer_argument(parser: CommandParser) -> None:
+    """--as USERNAME: what that analyst may see in the app (independent coding hides other coders' work
+    until they are done). Without it, everything: the operator at the server's command line reads the
+    whole database anyway."""
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="only what this analyst may see in the app (independent coding); default: everything",
+    )
+
+
+def viewer_from(options: dict[str, Any]) -> Any:
+    """The viewer the command reads for: the named user (--as), or the operator, who sees everything."""
+    name = (options.get("as_user") or "").strip()
+    if not name:
+        return OPERATOR
+    User = get_user_model()
+    user = User.objects.filter(**{User.USERNAME_FIELD: name}).first()
+    if user is None:
+        raise CommandError(f"--as: there is no user called “{name}”.")
+    return user

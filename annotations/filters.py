@@ -240,12 +240,16 @@ class SpanFilterForm(forms.Form):
                     )
         return data
 
-    def spans(self) -> QuerySet[Span]:
-        """The live spans matching this (valid) filter, in the chosen order."""
+    def spans(self, *, viewer: Any = None) -> QuerySet[Span]:
+        """The live spans matching this (valid) filter, in the chosen order. With `viewer`, only what they
+        may see under independent coding, and the text search reads only the notes they may see; without,
+        everything (the operator's, or a caller that narrows the set itself)."""
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
         spans = Span.objects.live()
+        if viewer is not None:
+            spans = spans.visible_to(viewer)
         if data["article"]:
             spans = spans.filter(article=data["article"])
         if data["source"]:
@@ -266,7 +270,8 @@ class SpanFilterForm(forms.Form):
             # Two searches the trigram indexes serve (PostgreSQL, migration 0009), joined by UNION: an OR
             # across the passage and its notes would read every passage (2 s at 1,000,000).
             in_quotes = Span.objects.filter(quote__icontains=data["q"]).order_by().values("pk")
-            in_notes = Note.objects.live().filter(text__icontains=data["q"]).order_by().values("span_id")
+            in_notes = self.notes_searched(viewer).filter(text__icontains=data["q"])
+            in_notes = in_notes.order_by().values("span_id")
             spans = spans.filter(pk__in=in_quotes.union(in_notes))
         if data["coding"] == "adjudicated":
             spans = spans.adjudicated()
@@ -275,6 +280,13 @@ class SpanFilterForm(forms.Form):
         if data["sort"]:
             spans = spans.order_by(*SORTS[data["sort"]])
         return spans
+
+    @staticmethod
+    def notes_searched(viewer: Any = None) -> QuerySet[Note]:
+        """The notes the text search reads: live, and with `viewer` those they may see (a note hidden from
+        them must not make a passage match)."""
+        notes = Note.objects.live()
+        return notes.visible_to(viewer) if viewer is not None else notes
 
     def _matching_tags(self, span_ref: str) -> QuerySet[Tag]:
         # One tag must satisfy term, role and kind together (see the module docstring).
@@ -356,10 +368,13 @@ def as_querydict(params: Mapping[str, Any]) -> QueryDict:
     return query
 
 
-def filter_spans(params: Mapping[str, Any], *, user: AbstractBaseUser | None = None) -> QuerySet[Span]:
+def filter_spans(
+    params: Mapping[str, Any], *, user: AbstractBaseUser | None = None, viewer: Any = None
+) -> QuerySet[Span]:
     """Live spans matching the filter parameters (see the module docstring).
 
-    `user` resolves analyst=me. Raises InvalidFilter, whose message names each bad parameter,
-    when a value is malformed or names nothing (unknown article, source, term or analyst).
+    `user` resolves analyst=me; `viewer` narrows the set to what they may see (SpanFilterForm.spans).
+    Raises InvalidFilter, whose message names each bad parameter, when a value is malformed or names
+    nothing (unknown article, source, term or analyst).
     """
-    return SpanFilterForm(params, user=user).spans()
+    return SpanFilterForm(params, user=user).spans(viewer=viewer)

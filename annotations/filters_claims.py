@@ -3,7 +3,8 @@
 ClaimFilterForm takes every parameter of the passages view (annotations/filters.py) and reads it for
 claims: article, source and published dates are the claim's article's; term, role and kind ask for a tag
 on the claim's passage; analyst and created dates are the claim's (who coded it, when); q is text in the
-passage's quote, in a live note on it, or in an unnamed speaker's description. Then, AND across parameters
+passage's quote, in a live note on it, or in an unnamed speaker's description; coding is the passage's
+(adjudicated: the claims of the leads' adjudicated passages). Then, AND across parameters
 and any of a repeated parameter's values:
 
   view          claims (set by the form; `filter_form_for` picks this form when view=claims)
@@ -49,7 +50,6 @@ from annotations.models import (
     ClaimType,
     EventModality,
     EvidenceCited,
-    Note,
     SpeakerRole,
     Stance,
     Term,
@@ -174,13 +174,16 @@ class ClaimFilterForm(SpanFilterForm):
     def spans(self) -> QuerySet:
         raise TypeError("A claims filter selects claims: call claims().")
 
-    def claims(self) -> QuerySet[Claim]:
+    def claims(self, *, viewer: Any = None) -> QuerySet[Claim]:
         """The live claims matching this (valid) filter, in the chosen order (else by article, then
-        reading order)."""
+        reading order). With `viewer`, only what they may see under independent coding (a claim is its
+        coder's and its passage's), the text search reading only the notes they may see."""
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
         claims = Claim.objects.live()
+        if viewer is not None:
+            claims = claims.visible_to(viewer)
         if data["article"]:
             claims = claims.filter(article=data["article"])
         if data["source"]:
@@ -198,7 +201,7 @@ class ClaimFilterForm(SpanFilterForm):
         if data["created_to"]:
             claims = claims.filter(created_at__date__lte=data["created_to"])
         if data["q"]:
-            in_notes = Note.objects.live().filter(span=OuterRef("span_id"), text__icontains=data["q"])
+            in_notes = self.notes_searched(viewer).filter(span=OuterRef("span_id"), text__icontains=data["q"])
             claims = claims.filter(
                 Q(span__quote__icontains=data["q"])
                 | Q(unnamed_speaker__icontains=data["q"])
@@ -227,6 +230,10 @@ class ClaimFilterForm(SpanFilterForm):
                 claims = claims.filter(**{f"{column}__in": data[param]})
         if data["contested"] is not None:
             claims = claims.filter(contested=data["contested"])
+        if data["coding"] == "adjudicated":  # the claims of the leads' adjudicated passages
+            claims = claims.filter(span__decision__isnull=False, span__decision__superseded_at__isnull=True)
+        elif data["coding"] == "analysts":
+            claims = claims.filter(span__decision__isnull=True)
         return claims.order_by(*CLAIM_SORTS[data["sort"] or "article"])
 
     def in_words(self) -> str:
@@ -277,7 +284,9 @@ def filter_form_for(
     return form_class(query, user=user)
 
 
-def filter_claims(params: Mapping[str, Any], *, user: AbstractBaseUser | None = None) -> QuerySet[Claim]:
-    """Live claims matching the filter parameters (see the module docstring). Raises InvalidFilter, whose
-    message names each bad parameter."""
-    return ClaimFilterForm(params, user=user).claims()
+def filter_claims(
+    params: Mapping[str, Any], *, user: AbstractBaseUser | None = None, viewer: Any = None
+) -> QuerySet[Claim]:
+    """Live claims matching the filter parameters (see the module docstring), narrowed to what `viewer`
+    may see when given. Raises InvalidFilter, whose message names each bad parameter."""
+    return ClaimFilterForm(params, user=user).claims(viewer=viewer)

@@ -28,13 +28,14 @@ class VocabularyFilterForm(forms.Form):
     actor_type = forms.ChoiceField(required=False, choices=[("", "Any actor type"), *Term.ActorType.choices])
     retired = forms.BooleanField(required=False, label="Show retired")
 
-    def terms(self):
+    def terms(self, viewer=None):
+        """The terms listed, each with its usage (the tags `viewer` may see: independent coding)."""
         data = self.cleaned_data if self.is_valid() else {}
         terms = Term.objects.all() if data.get("retired") else Term.objects.active()
         terms = terms.of_kind(data.get("kind")).of_actor_type(data.get("actor_type"))
         if fold(data.get("q", "")):
             terms = terms.matching(data["q"]).order_by("kind", "match_rank", "label", "pk")
-        return terms.with_usage().select_related("parent").prefetch_related("aliases")
+        return terms.with_usage(viewer).select_related("parent").prefetch_related("aliases")
 
 
 class TermForm(forms.Form):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -37,6 +38,16 @@ class Source(models.Model):
 # Live passages of an article, through `spans`, the reverse name annotations gives them (corpus does not
 # import annotations).
 _LIVE_PASSAGES = models.Count("spans", filter=models.Q(spans__deleted_at__isnull=True))
+
+# How the app that owns passages narrows them to what a viewer may see (annotations: independent coding),
+# each a function (passages queryset, viewer) -> queryset. Registered from that app's AppConfig.ready, so
+# that the Articles list counts what its viewer may see without corpus importing annotations.
+PASSAGE_FILTERS: list[Callable[[models.QuerySet, Any], models.QuerySet]] = []
+
+
+def register_passage_filter(narrow: Callable[[models.QuerySet, Any], models.QuerySet]) -> None:
+    if narrow not in PASSAGE_FILTERS:
+        PASSAGE_FILTERS.append(narrow)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -146,21 +157,21 @@ class Article(models.Model):
         return reverse("annotations:reader", args=[self.pk])
 
     @staticmethod
-    def attach_passage_counts(articles: Sequence[Article]) -> None:
+    def attach_passage_counts(articles: Sequence[Article], viewer: Any = None) -> None:
         """Set `passage_count` on each of these articles (a page of a list): one query that counts the
-        passages of these articles only, however many the corpus holds."""
+        passages of these articles only, however many the corpus holds; with `viewer`, those they may see
+        (PASSAGE_FILTERS)."""
         ids = [article.pk for article in articles]
-        counts = (
-            dict(
-                Article.objects.filter(pk__in=ids)
-                .order_by()
-                .values("pk")
-                .annotate(n=_LIVE_PASSAGES)
-                .values_list("pk", "n")
+        counts = {}
+        if ids:
+            passages = Article._meta.get_field("spans").related_model.objects.filter(
+                article_id__in=ids, deleted_at__isnull=True
             )
-            if ids
-            else {}
-        )
+            if viewer is not None:
+                for narrow in PASSAGE_FILTERS:
+                    passages = narrow(passages, viewer)
+            by_article = passages.order_by().values("article_id").annotate(n=models.Count("pk"))
+            counts = dict(by_article.values_list("article_id", "n"))
         for article in articles:
             article.passage_count = counts.get(article.pk, 0)
 

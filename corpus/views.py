@@ -24,7 +24,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     articles = form.filter(Article.objects.select_related("source").defer("body", "sentence_starts"))
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     # Counted for this page's articles only: a count over the whole corpus grows with it.
-    Article.attach_passage_counts(page.object_list)
+    Article.attach_passage_counts(page.object_list, viewer=request.user)
     context = {
         "form": form,
         "page_obj": page,

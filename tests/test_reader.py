@@ -222,17 +222,19 @@ def test_reader_queries_do_not_grow_with_passages(
     for i in range(30):
         span = make(article, "Washington said nothing.", alice, terms["iran"], note=f"note {i}")
         span.add_tag(terms["killing"], "", by=alice, version=span.version)
-    # 16 for the page itself: the session, the analyst, the article (3); the body's passages (kinds of
+    # 18 for the page itself: the session, the analyst, the article (3); the body's passages (kinds of
     # tags and claim markers in one grouped query) and the terms they use (2); the side list's first
     # page: passages, tags, their terms, notes, analysts, claims (6); the term menu; the analyst's recent
-    # tags and their terms (2); the article's notes; the activity's first page.
+    # tags and their terms (2); the article's notes; the activity's first page; independent coding (2):
+    # whether the analyst leads (who sees everything), and their task if they code the article blind (its
+    # notice). The rule itself adds subqueries, not queries (visibility.py's one-article form).
     # Suggestions: the vocabulary's version and the article's rejections (2), and the first time 2 more
     # to compile the vocabulary (terms, names; the generic names analysts added are read only when
     # there are some); after that the suggestions come from the cache.
     # (tests/test_query_counts.py proves that none of these grows with the tables.)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         assert alice_client.get(f"/articles/{article.pk}/").status_code == 200
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         html = alice_client.get(f"/articles/{article.pk}/").content.decode()
     assert 'class="suggest"' in html  # "Tehran" (Iran) and "Qasem Soleimani" are suggested
 

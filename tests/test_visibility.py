@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from annotations.history import record
 from annotations.models import AssignedArticle, Assignment, Change, Note, Span, Status, Tag
-from annotations.models.visibility import can_see, change_visible_q, note_visible_q, tag_visible_q
+from annotations.models.visibility import Sight, can_see, change_visible_q, note_visible_q, tag_visible_q
 from tests.annotated_world import make_article, make_span, make_term
 
 BODY = "Alice marks this. Bob marks that. Dave marks another. Charlie marks the last one."
@@ -139,3 +139,44 @@ def test_can_see_agrees_with_the_query(scene, alice, bob, dave, charlie):
     for viewer in (alice, bob, dave, charlie):
         for owner_name, span in scene["spans"].items():
             assert can_see(viewer, killing.pk, span.created_by_id) == (owner_name in seen(viewer, killing))
+
+
+@pytest.mark.parametrize("done", [(), ("alice",), ("alice", "bob")])
+def test_the_rules_three_forms_agree(scene, alice, bob, dave, charlie, done):
+    """visible_q across articles, its one-article form (the reader) and Sight (rows in hand) give the
+    same answer for every viewer, whoever is done."""
+    users = {"alice": alice, "bob": bob}
+    for name in done:
+        mark(users[name], scene)
+    killing = scene["killing"]
+    spans = list(Span.objects.filter(article=killing))
+    for viewer in (alice, bob, dave, charlie):
+        across = set(Span.objects.visible_to(viewer).filter(article=killing))
+        one_article = set(Span.objects.in_reader(killing, viewer))
+        sight = Sight(viewer)
+        in_hand = {span for span in spans if sight.sees(killing.pk, span.created_by_id)}
+        assert across == one_article == in_hand, viewer
+
+
+def test_a_claim_is_hidden_with_its_coder_or_its_passage(scene, alice, bob, dave):
+    """Any analyst may code a claim on any passage: alice (done) on dave's passage is hidden from dave
+    until bob is done; dave's claim on his own passage he sees."""
+    from annotations.models import Claim
+
+    mark(alice, scene)
+    daves = scene["spans"]["dave"]
+    alices_claim = Claim.create_on(daves, {"speaker_kind": "author"}, by=alice)
+    daves_claim = Claim.create_on(daves, {"speaker_kind": "author"}, by=dave)
+    assert set(Claim.objects.visible_to(dave)) == {daves_claim}
+    assert set(Claim.objects.in_reader(scene["killing"], dave)) == {daves_claim}
+    assert set(Claim.objects.visible_to(alice)) == {alices_claim, daves_claim}
+    assert set(Claim.objects.visible_to(bob)) == set()
+    mark(bob, scene)
+    assert set(Claim.objects.visible_to(dave)) == {alices_claim, daves_claim}
+
+
+def test_the_operator_sees_everything(scene):
+    from annotations.permissions import OPERATOR
+
+    assert Span.objects.visible_to(OPERATOR).filter(article=scene["killing"]).count() == 4
+    assert Sight(OPERATOR).sees(scene["killing"].pk, scene["spans"]["bob"].created_by_id)

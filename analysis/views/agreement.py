@@ -1,4 +1,4 @@
-"""The Agreement screen, the disagreements behind each figure, and compare mode (adjudication).
+"""The Agreement screen and the disagreements behind each figure (compare mode: views/compare.py).
 
 Agreement is computed from what the viewer may see (independent coding, annotations/models/
 visibility.py): a lead sees every analyst's figures; an analyst sees figures only where the independent
@@ -7,23 +7,17 @@ coding is over. Adjudicating is for leads (`Decision.decide` refuses anyone else
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from analysis.agreement import ALL, agreement
-from analysis.compare import compare_units
 from analysis.matching import CLAIM_FIELDS
 from analysis.output import disagreements_csv, report_csv, report_json
 from analysis.scope import Scope, ScopeError, scope_for
-from annotations.models import Assignment, Decision, Refused, SavedSet, Span
-from annotations.models.adjudication import check_can_adjudicate
-from annotations.views.assignments import refused
-from corpus.models import Article
+from annotations.models import Assignment, SavedSet
 from ops.inputs import parse_id
 
 MEASURES = {
@@ -38,6 +32,7 @@ def _scope(request: HttpRequest) -> Scope:
         article=request.GET.get("article", "").strip() or None,
         saved_set=request.GET.get("set", "").strip() or None,
         assignment=request.GET.get("assignment", "").strip() or None,
+        viewer=request.user,
     )
 
 
@@ -115,74 +110,6 @@ def disagreements(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "analysis/disagreements.html", context)
-
-
-@require_GET
-def compare(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Compare mode for one article: every unit's versions side by side, with the lead's decisions."""
-    try:
-        check_can_adjudicate(request.user)
-    except Refused as error:
-        return refused(request, error)
-    article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    assignment = None
-    if parse_id(request.GET.get("assignment", "")):
-        assignment = Assignment.objects.filter(pk=int(request.GET["assignment"])).first()
-    coders = list(assignment.analysts()) if assignment else None
-    units = compare_units(article, coders)
-    context = {
-        "article": article,
-        "assignment": assignment,
-        "units": units,
-        "differing": sum(unit.differs for unit in units),
-        "decided": sum(unit.decision is not None for unit in units),
-    }
-    return render(request, "analysis/compare.html", context)
-
-
-@require_POST
-def decide(request: HttpRequest, article_id: int) -> HttpResponse:
-    """POST versions (span ids), action keep|edit|reject, keep (span id), and for an edit
-    tag=TERM_ID:ROLE and claim=ID (repeatable)."""
-    article = get_object_or_404(Article, pk=article_id)
-    ids = [value for value in request.POST.getlist("versions") if parse_id(value)]
-    versions = list(
-        Span.objects.filter(pk__in=ids, article=article)
-        .select_related("created_by", "article")
-        .order_by("pk")
-    )
-    try:
-        if len(versions) != len(request.POST.getlist("versions")) or not versions:
-            raise Refused("These passages are not versions on this article; reload the page.")
-        keep = next((s for s in versions if str(s.pk) == request.POST.get("keep", "")), None)
-        tags = []
-        for value in request.POST.getlist("tag"):
-            term_id, _, role = value.partition(":")
-            if parse_id(term_id) is None or not role:
-                raise Refused(f"“{value}” is not a tag (TERM_ID:ROLE).")
-            tags.append((int(term_id), role))
-        claims = request.POST.getlist("claim")
-        if any(parse_id(value) is None for value in claims):
-            raise Refused("Claims are chosen by their ids.")
-        assignment = None
-        if parse_id(request.POST.get("assignment", "")):
-            assignment = Assignment.objects.filter(pk=int(request.POST["assignment"])).first()
-        decision = Decision.decide(
-            versions,
-            request.POST.get("action", ""),
-            by=request.user,
-            keep=keep,
-            tags=tags,
-            claims=[int(value) for value in claims],
-            assignment=assignment,
-        )
-    except Refused as error:
-        return refused(request, error)
-    messages.success(request, f"Adjudicated: {decision.get_action_display().lower()}.")
-    url = reverse("analysis:compare", args=[article.pk])
-    if decision.assignment_id:
-        url += f"?assignment={decision.assignment_id}"
-    return redirect(f"{url}#unit-{versions[0].pk}")
 
 
 def _choices() -> dict:

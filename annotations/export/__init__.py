@@ -60,6 +60,7 @@ from annotations.export.records import (
     w3c_annotation,
 )
 from annotations.models import Claim, Span
+from annotations.models.visibility import Sight
 
 __all__ = [
     "CHUNK_SIZE",
@@ -191,6 +192,7 @@ def stream(
     spans: QuerySet[Span] | QuerySet[Claim],
     *,
     base_url: str,
+    viewer: Any = None,
     bom: bool = False,
     label: str | None = None,
     collection_id: str | None = None,
@@ -198,6 +200,10 @@ def stream(
 ) -> Iterator[str]:
     """The export of `spans` (live spans, already filtered; for the claims formats, live claims) as text
     chunks, generated lazily.
+
+    viewer: whose export it is, under independent coding. The records are already narrowed to what they
+    may see (SpanFilterForm.spans(viewer=…)); the notes and claims read with them are narrowed here
+    (visibility.Sight). None: everything (the operator's).
 
     base_url: scheme and host of this instance ("https://marginalia.example.org"), for absolute links.
     bom: a UTF-8 byte-order mark first (CSV forms only; JSON never carries one).
@@ -207,14 +213,15 @@ def stream(
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format “{fmt}”; use one of {', '.join(FORMATS)}.")
     base_url = base_url.rstrip("/")
+    sight = Sight(viewer) if viewer is not None else None
     if FORMATS[fmt].claims:
-        claims = read_claims(spans, base_url=base_url, chunk_size=chunk_size)
+        claims = read_claims(spans, base_url=base_url, chunk_size=chunk_size, sight=sight)
         if fmt == "claims-jsonl":
             return _json_lines(claims, claims_jsonl_record)
         writer = ClaimCsv()
         return _csv_stream(claims, CLAIM_CSV_COLUMNS, lambda chunk: map(writer.line, chunk), bom)
     with_claims = fmt in ("jsonl", "w3c", "w3c-jsonl")
-    chunks = passages(spans, base_url=base_url, chunk_size=chunk_size, with_claims=with_claims)
+    chunks = passages(spans, base_url=base_url, chunk_size=chunk_size, with_claims=with_claims, sight=sight)
     if fmt == "csv":
         return _csv_stream(chunks, CSV_COLUMNS, lambda chunk: map(csv_line, chunk), bom)
     if fmt == "csv-long":

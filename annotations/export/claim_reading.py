@@ -34,6 +34,7 @@ from annotations.export.reading import (
     tags_and_notes,
 )
 from annotations.models import Claim, Span, SpeakerKind
+from annotations.models.visibility import Sight
 
 # The claim's own columns, in the order ClaimInfo reads them (raw SQL and values_list alike).
 CLAIM_FIELDS = (
@@ -96,29 +97,41 @@ class ClaimInfo:
         return self.passage.link
 
 
-def claims_by_span(using: str, ids: list[int], lookups: Lookups) -> dict[int, list[ClaimInfo]]:
-    """The live claims of these (live) spans, by span id, in one query."""
+def claims_by_span(
+    using: str,
+    ids: list[int],
+    lookups: Lookups,
+    sight: Sight | None = None,
+    articles: dict[int, int] | None = None,
+) -> dict[int, list[ClaimInfo]]:
+    """The live claims of these (live) spans, by span id, in one query. `sight`: only those its viewer may
+    see (a claim is its coder's too), `articles` giving each span's article."""
     claims: dict[int, list[ClaimInfo]] = defaultdict(list)
+    by = CLAIM_FIELDS.index("created_by_id")
     for row in rows_for_spans(using, CLAIM_SQL, ids):
+        if sight is not None and not sight.sees(articles[row[1]], row[by]):
+            continue
         claims[row[1]].append(ClaimInfo(row, lookups))
     return claims
 
 
 def read_claims(
-    claims: QuerySet[Claim], *, base_url: str, chunk_size: int = CHUNK_SIZE
+    claims: QuerySet[Claim], *, base_url: str, chunk_size: int = CHUNK_SIZE, sight: Sight | None = None
 ) -> Iterator[list[ClaimInfo]]:
     """The set's claims in (article, passage start, passage, claim) order, a chunk (list) at a time,
-    each with its passage (article, tags, notes). Read one chunk ahead outside a transaction, as
-    `reading.passages` does."""
+    each with its passage (article, tags, notes: with `sight`, the notes its viewer may see). Read one
+    chunk ahead outside a transaction, as `reading.passages` does."""
     ensure_sentence_starts(Span.objects.filter(pk__in=claims.order_by().values("span_id")))
     connection = connections[claims.db]
     in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
     if connection.in_atomic_block or in_memory:
-        return _read_claims(claims, base_url, chunk_size)
-    return read_ahead(lambda: _read_claims(claims, base_url, chunk_size), using=claims.db)
+        return _read_claims(claims, base_url, chunk_size, sight)
+    return read_ahead(lambda: _read_claims(claims, base_url, chunk_size, sight), using=claims.db)
 
 
-def _read_claims(claims: QuerySet[Claim], base_url: str, chunk_size: int) -> Iterator[list[ClaimInfo]]:
+def _read_claims(
+    claims: QuerySet[Claim], base_url: str, chunk_size: int, sight: Sight | None = None
+) -> Iterator[list[ClaimInfo]]:
     lookups = Lookups(base_url)
     rows = (
         claims.order_by("article_id", "span__start", "span_id", "pk")
@@ -143,7 +156,7 @@ def _read_claims(claims: QuerySet[Claim], base_url: str, chunk_size: int) -> Ite
     article: ArticleInfo | None = None
     while chunk := list(islice(rows, chunk_size)):
         span_ids = list(dict.fromkeys(row[1] for row in chunk))
-        tags, notes = tags_and_notes(claims.db, span_ids, lookups)
+        tags, notes = tags_and_notes(claims.db, span_ids, lookups, sight)
         passage: Passage | None = None
         batch = []
         for row in chunk:

@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from annotations.export.csvcells import csv_cell, csv_record, neutralise
 from annotations.models import Note, Span, Tag, Term
+from annotations.models.visibility import Sight
 from corpus.models import Article, Source
 from corpus.nlp import analyse
 
@@ -190,10 +191,16 @@ def iso_from_db(text: str) -> str:
 
 
 def passages(
-    spans: QuerySet[Span], *, base_url: str, chunk_size: int = CHUNK_SIZE, with_claims: bool = False
+    spans: QuerySet[Span],
+    *,
+    base_url: str,
+    chunk_size: int = CHUNK_SIZE,
+    with_claims: bool = False,
+    sight: Sight | None = None,
 ) -> Iterator[list[Passage]]:
     """The set's passages in (article, start, id) order, a chunk (list) at a time; `with_claims` reads
-    each passage's live claims too (JSONL and W3C carry them; the CSV forms do not).
+    each passage's live claims too (JSONL and W3C carry them; the CSV forms do not). `sight`: the notes
+    and claims its viewer may see (the passages are already narrowed to those).
 
     Outside a transaction the reading runs one chunk ahead in a worker thread with its own database
     connection, so that the database works on the next chunk while this thread writes the current one.
@@ -204,8 +211,8 @@ def passages(
     connection = connections[spans.db]
     in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
     if connection.in_atomic_block or in_memory:
-        return _read_passages(spans, base_url, chunk_size, with_claims)
-    return read_ahead(lambda: _read_passages(spans, base_url, chunk_size, with_claims), using=spans.db)
+        return _read_passages(spans, base_url, chunk_size, with_claims, sight)
+    return read_ahead(lambda: _read_passages(spans, base_url, chunk_size, with_claims, sight), using=spans.db)
 
 
 def read_ahead(make: Callable[[], Iterator[Any]], *, using: str, depth: int = 2) -> Iterator[Any]:
@@ -253,7 +260,7 @@ TAG_SQL = (
     f"SELECT span_id, term_id, role FROM {Tag._meta.db_table} WHERE span_id {{ids}} ORDER BY span_id, id"
 )
 NOTE_SQL = (
-    "SELECT span_id, author_id, text, CAST(created_at AS TEXT), CAST(updated_at AS TEXT) "
+    "SELECT span_id, author_id, text, CAST(created_at AS TEXT), CAST(updated_at AS TEXT), article_id "
     f"FROM {Note._meta.db_table} "
     "WHERE deleted_at IS NULL AND span_id {ids} ORDER BY span_id, created_at, id"
 )
@@ -271,14 +278,17 @@ class Lookups:
 
 
 def tags_and_notes(
-    using: str, ids: list[int], lookups: Lookups
+    using: str, ids: list[int], lookups: Lookups, sight: Sight | None = None
 ) -> tuple[dict[int, list[tuple[TermInfo, str]]], dict[int, list[tuple[str, str, str, str]]]]:
-    """The tags and live notes of these spans, by span id, in two queries."""
+    """The tags and live notes of these spans, by span id, in two queries. `sight`: only the notes its
+    viewer may see (independent coding: a note is its author's too, not only its passage's)."""
     tags: dict[int, list[tuple[TermInfo, str]]] = defaultdict(list)
     for span_id, term_id, role in rows_for_spans(using, TAG_SQL, ids):
         tags[span_id].append((lookups.terms[term_id], role))
     notes: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for span_id, author_id, text, created, updated in rows_for_spans(using, NOTE_SQL, ids):
+    for span_id, author_id, text, created, updated, article_id in rows_for_spans(using, NOTE_SQL, ids):
+        if sight is not None and not sight.sees(article_id, author_id):
+            continue
         notes[span_id].append(
             (lookups.usernames.get(author_id, ""), text, iso_from_db(created), iso_from_db(updated))
         )
@@ -286,7 +296,11 @@ def tags_and_notes(
 
 
 def _read_passages(
-    spans: QuerySet[Span], base_url: str, chunk_size: int, with_claims: bool = False
+    spans: QuerySet[Span],
+    base_url: str,
+    chunk_size: int,
+    with_claims: bool = False,
+    sight: Sight | None = None,
 ) -> Iterator[list[Passage]]:
     # Imported here: claim_reading builds on this module.
     from annotations.export.claim_reading import claims_by_span
@@ -308,8 +322,10 @@ def _read_passages(
     article: ArticleInfo | None = None
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
-        tags, notes = tags_and_notes(spans.db, ids, lookups)
-        claims = claims_by_span(spans.db, ids, lookups) if with_claims else {}
+        tags, notes = tags_and_notes(spans.db, ids, lookups, sight)
+        claims = {}
+        if with_claims:
+            claims = claims_by_span(spans.db, ids, lookups, sight, {row[0]: row[1] for row in chunk})
         batch = []
         for pk, article_id, start, end, quote, prefix, suffix, by, created, updated, version in chunk:
             if article is None or article.id != article_id:

@@ -1,9 +1,10 @@
 """Adjudication: the lead settles where analysts' codings of one passage differ.
 
 A unit is the analysts' versions of one passage (matched by overlap: `analysis.agreement`). For each unit
-the lead keeps one version, edits one (composing its tags and claims from the versions), or rejects them
-all. Keeping or editing makes the *adjudicated* passage: a new passage owned by the lead, with its tags
-and claims, pointed at by the Decision (`Span.decision`). The analysts' passages are never touched.
+the lead keeps one version, edits one (its offsets, with tags and claims taken from the versions or
+written anew: any term in any role that fits, any claim's fields changed), or rejects them all. Keeping
+or editing makes the *adjudicated* passage: a new passage owned by the lead, with its tags and claims,
+pointed at by the Decision (`Span.decision`). The analysts' passages are never touched.
 
 Deciding a unit again supersedes the earlier decision: its adjudicated passage is deleted (with
 history, so it can be restored) and the new decision takes its place. Every decision is in the history.
@@ -11,16 +12,19 @@ history, so it can be restored) and the new decision takes its place. Every deci
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from annotations.models.assignments import AssignedArticle
 from annotations.models.base import Refused, User
 from annotations.models.base import clip as _clip
 from annotations.models.base import record as _record
+from annotations.models.claim_values import clean_claim_values
 from annotations.models.claims import Claim
-from annotations.models.passages import Span
+from annotations.models.passages import Span, Tag
 from annotations.models.vocabulary import Term
 from annotations.permissions import is_lead
 from corpus.models import Article
@@ -33,6 +37,17 @@ CLAIM_BOOKKEEPING |= {"deleted_at", "deleted_by"}
 def check_can_adjudicate(user) -> None:
     if not is_lead(user):
         raise Refused("Only a lead can adjudicate.", status=403)
+
+
+def check_coding_over(article_id: int) -> None:
+    """No adjudication while the article is coded blind: the adjudicated passage is the lead's, which
+    colleagues may see, and it would carry one coder's work to the others before they are done."""
+    if AssignedArticle.objects.blind().filter(article_id=article_id).exists():
+        raise Refused(
+            "Independent coding of this article is not over: adjudicate once every coder has marked it "
+            "done, or close the assignment.",
+            status=409,
+        )
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -83,11 +98,14 @@ class Decision(models.Model):
         by,
         keep: Span | None = None,
         tags: Iterable[tuple[int, str]] | None = None,
-        claims: Iterable[int] | None = None,
+        claims: Iterable[int | Mapping[str, Any]] | None = None,
         assignment=None,
     ) -> Decision:
         """Settle one unit. keep: the version kept (KEEP) or edited from (EDIT: its offsets).
-        For EDIT, tags are (term id, role) and claims are claim ids, each taken from any version."""
+        For EDIT, tags are (term id, role): a version's, or any active term in a role that fits it; claims
+        are a version's claim id (copied as it is) or a claim's values (the claim form's fields, checked
+        as a new claim on the adjudicated passage is: annotations/models/claim_values.py). Nothing is
+        saved when any of them is refused."""
         check_can_adjudicate(by)
         versions = list(dict.fromkeys(versions))
         if not versions:
@@ -102,6 +120,7 @@ class Decision(models.Model):
             raise Refused("An adjudicated passage is not a version to adjudicate.")
         if action != cls.Action.REJECT and keep not in versions:
             raise Refused("Choose which version to keep (or edit from).")
+        check_coding_over(versions[0].article_id)
         with transaction.atomic():
             cls._supersede(versions, by)
             result = None
@@ -110,7 +129,7 @@ class Decision(models.Model):
                     keep, by, keep_tags(keep), list(keep.claims.filter(deleted_at__isnull=True))
                 )
             elif action == cls.Action.EDIT:
-                result = cls._copy(keep, by, *cls._chosen(versions, tags or (), claims or ()))
+                result = cls._copy(keep, by, *cls._chosen(versions, keep, tags or (), claims or ()))
             decision = cls.objects.create(
                 article_id=versions[0].article_id,
                 assignment=assignment,
@@ -154,44 +173,66 @@ class Decision(models.Model):
 
     @staticmethod
     def _chosen(
-        versions: list[Span], tags: Iterable[tuple[int, str]], claim_ids: Iterable[int]
-    ) -> tuple[list[tuple[Term, str]], list[Claim]]:
-        """The tags and claims an edit keeps, each checked to come from one of the versions."""
+        versions: list[Span],
+        base: Span,
+        tags: Iterable[tuple[int, str]],
+        claims: Iterable[int | Mapping[str, Any]],
+    ) -> tuple[list[tuple[Term, str]], list[Claim | dict[str, Any]]]:
+        """The tags and claims an edit makes: a version's tag, or an active term in a role that fits it;
+        a version's claim (by id), or claim values, cleaned for the base's offsets."""
         offered = {(tag.term_id, tag.role): tag.term for span in versions for tag in span.tags.all()}
         chosen_tags = []
         for term_id, role in dict.fromkeys((int(term_id), role) for term_id, role in tags):
-            if (term_id, role) not in offered:
-                raise Refused("An edit takes its tags from the versions; reload the page.")
-            chosen_tags.append((offered[(term_id, role)], role))
+            if (term_id, role) in offered:
+                chosen_tags.append((offered[(term_id, role)], role))
+                continue
+            # A version's term in another role, or a term of the lead's choosing (not retired).
+            term = next((t for (pk, _), t in offered.items() if pk == term_id), None)
+            term = term or Tag.term_for_tagging(term_id)
+            chosen_tags.append((term, Tag.check_role(term, role)))
         by_id = {
             claim.pk: claim
             for claim in Claim.objects.filter(span__in=versions, deleted_at__isnull=True).order_by("pk")
         }
-        wanted = list(dict.fromkeys(int(pk) for pk in claim_ids))
-        if any(pk not in by_id for pk in wanted):
-            raise Refused("An edit takes its claims from the versions; reload the page.")
-        return chosen_tags, [by_id[pk] for pk in wanted]
+        chosen_claims: list[Claim | dict[str, Any]] = []
+        copied: set[int] = set()
+        for claim in claims:
+            if isinstance(claim, Mapping):
+                chosen_claims.append(clean_claim_values(claim, base.article, (base.start, base.end)))
+            elif int(claim) not in by_id:
+                raise Refused("An edit takes its claims from the versions; reload the page.")
+            elif int(claim) not in copied:
+                copied.add(int(claim))
+                chosen_claims.append(by_id[int(claim)])
+        return chosen_tags, chosen_claims
 
     @staticmethod
-    def _copy(base: Span, by, tags: list[tuple[Term, str]], claims: list[Claim]) -> Span:
-        """The lead's adjudicated passage: the base's offsets, the chosen tags and claims."""
+    def _copy(base: Span, by, tags: list[tuple[Term, str]], claims: list[Claim | dict[str, Any]]) -> Span:
+        """The lead's adjudicated passage: the base's offsets, the chosen tags and claims (a version's,
+        copied with every field; or cleaned values, as the lead edited them)."""
         article = base.article
         span = Span.create_for(article, base.start, base.end, article.body[base.start : base.end], by=by)
-        for term, role in tags:
-            span._tag(term, role, by)
+        for term, role in dict.fromkeys(tags):
+            if not span.tags.filter(term=term, role=role).exists():
+                span._tag(term, role, by)
         for claim in claims:
-            fields = {
-                field.attname: getattr(claim, field.attname)
-                for field in Claim._meta.concrete_fields
-                if field.name not in CLAIM_BOOKKEEPING
-            }
+            if isinstance(claim, Claim):
+                fields = {
+                    field.attname: getattr(claim, field.attname)
+                    for field in Claim._meta.concrete_fields
+                    if field.name not in CLAIM_BOOKKEEPING
+                }
+                after = {"from_claim": claim.pk}
+            else:
+                fields, after = claim, {"edited": True}
             copy = Claim.objects.create(span=span, article_id=span.article_id, created_by=by, **fields)
+            copy.span, copy.article = span, article
             _record(
                 by,
                 "create",
                 copy,
-                f"Adjudicated claim on “{_clip(span.quote)}”",
-                after={"from_claim": claim.pk},
+                f"Adjudicated claim on “{_clip(span.quote)}”: {copy.summary}",
+                after={**after, **copy.snapshot()},
                 article_id=span.article_id,
                 span_id=span.pk,
             )

@@ -10,10 +10,17 @@ from corpus.models import Article
 
 
 class ChangeQuerySet(models.QuerySet):
-    def in_reader(self, article: Article, user) -> ChangeQuerySet:
-        """The history the reader's activity shows `user` on this article (newest first): the one entry
-        point, as SpanQuerySet.in_reader is for passages."""
-        return self.filter(article=article)
+    def visible_to(self, user, *, article_id: int | None = None) -> ChangeQuerySet:
+        """The history entries this user may see under independent coding (visibility.py)."""
+        from annotations.models.visibility import change_visible_q
+
+        return self.filter(change_visible_q(user, article_id=article_id))
+
+    def in_reader(self, article: Article | int, user) -> ChangeQuerySet:
+        """The history the reader shows `user` on this article (newest first): its activity and a passage's
+        or a claim's history. The one entry point, as SpanQuerySet.in_reader is for passages."""
+        article_id = article if isinstance(article, int) else article.pk
+        return self.filter(article_id=article_id).visible_to(user, article_id=article_id)
 
     def before(self, change: Change) -> ChangeQuerySet:
         """The changes older than `change` in the history's order: the activity's next page."""

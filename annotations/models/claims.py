@@ -101,6 +101,18 @@ class ClaimQuerySet(models.QuerySet):
         """Claims that are not deleted, on passages that are not deleted."""
         return self.filter(deleted_at__isnull=True, span__deleted_at__isnull=True)
 
+    def visible_to(self, user, *, article_id: int | None = None) -> ClaimQuerySet:
+        """What this user may see under independent coding: a claim is its coder's and its passage's
+        (annotations/models/visibility.py)."""
+        from annotations.models.visibility import claim_visible_q
+
+        return self.filter(claim_visible_q(user, article_id=article_id))
+
+    def in_reader(self, article: Article | int, user) -> ClaimQuerySet:
+        """The live claims the reader shows `user` on this article (as SpanQuerySet.in_reader)."""
+        article_id = article if isinstance(article, int) else article.pk
+        return self.live().filter(article_id=article_id).visible_to(user, article_id=article_id)
+
     def spoken_by(
         self,
         actor_ids: Iterable[int] = (),
@@ -172,16 +184,18 @@ class ClaimRow:
         self.pk, self.span_id, self.summary = pk, span_id, summary
 
 
-def attach_claim_rows(rows: list) -> None:
+def attach_claim_rows(rows: list, claims: models.QuerySet | None = None) -> None:
     """Give each passage row (SpanRow, or a Span) its live claims as `claim_list`, in one query: the
-    speaker, stance and target labels come joined, the author's voice from the article."""
+    speaker, stance and target labels come joined, the author's voice from the article. `claims`, when
+    given, are those that may be shown (Claim.objects.in_reader: what the viewer may see)."""
     by_id = {row.pk: row for row in rows}
     for row in rows:
         row.claim_list = []
     if not rows:
         return
     claims = (
-        Claim.objects.filter(span_id__in=list(by_id), deleted_at__isnull=True)
+        (claims if claims is not None else Claim.objects.all())
+        .filter(span_id__in=list(by_id), deleted_at__isnull=True)
         .order_by("pk")
         .values_list(
             "pk",
@@ -391,8 +405,12 @@ class Claim(models.Model):
             .first()
         )
 
-    def history(self, limit: int = 30) -> models.QuerySet:
-        return Change.objects.filter(object_type="claim", object_id=self.pk).select_related("actor")[:limit]
+    def history(self, limit: int = 30, *, viewer=None) -> models.QuerySet:
+        """The claim's history, newest first; with `viewer`, what they may see of it (independent coding)."""
+        changes = Change.objects.filter(object_type="claim", object_id=self.pk)
+        if viewer is not None:
+            changes = changes.visible_to(viewer, article_id=self.article_id)
+        return changes.select_related("actor")[:limit]
 
     def stale_message(self) -> str:
         change = self.last_change()

@@ -19,20 +19,22 @@ class NoteQuerySet(models.QuerySet):
     def live(self) -> NoteQuerySet:
         return self.filter(deleted_at__isnull=True)
 
-    def visible_to(self, user) -> NoteQuerySet:
-        """What this user may see under independent coding (annotations/models/visibility.py)."""
+    def visible_to(self, user, *, article_id: int | None = None) -> NoteQuerySet:
+        """What this user may see under independent coding: a note is its author's and, on a passage,
+        the passage's (annotations/models/visibility.py)."""
         from annotations.models.visibility import note_visible_q
 
-        return self.filter(note_visible_q(user))
+        return self.filter(note_visible_q(user, article_id=article_id))
 
     def on_article(self, article: Article) -> NoteQuerySet:
         """The notes on the article as a whole (not on one of its passages)."""
         return self.filter(article=article, span__isnull=True)
 
-    def in_reader(self, article: Article, user) -> NoteQuerySet:
-        """The notes on the article as a whole that the reader shows `user`: the one entry point, as
-        SpanQuerySet.in_reader is for passages."""
-        return self.live().on_article(article)
+    def in_reader(self, article: Article | int, user) -> NoteQuerySet:
+        """The live notes on this article (on the whole article and on its passages) that the reader
+        shows `user`: the one entry point, as SpanQuerySet.in_reader is for passages."""
+        article_id = article if isinstance(article, int) else article.pk
+        return self.live().filter(article_id=article_id).visible_to(user, article_id=article_id)
 
 
 class Note(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import models, transaction
 from django.db.models import Case, Exists, Max, OuterRef, Q, When
@@ -87,6 +87,37 @@ class NoteRow:
 
 
 class SpanQuerySet(models.QuerySet):
+    # The reader's viewer and article, set by in_reader and carried through chaining (_clone), so that what
+    # for_body and for_reader attach to the passages (claim markers, claims, notes) is narrowed to what that
+    # viewer may see there, as the passages themselves are.
+    _reader: tuple[Any, int] | None = None
+
+    def _clone(self) -> SpanQuerySet:
+        clone = super()._clone()
+        clone._reader = self._reader
+        return clone
+
+    def _claims_shown(self) -> models.QuerySet:
+        """The live claims for_body and for_reader may show on these passages (all of them, outside the
+        reader). The passages are the viewer's to see already: a claim's coder is what is left to ask."""
+        from annotations.models.claims import Claim  # claims imports this module
+        from annotations.models.visibility import visible_q
+
+        claims = Claim.objects.filter(deleted_at__isnull=True)
+        if self._reader is None:
+            return claims
+        user, article_id = self._reader
+        return claims.filter(visible_q(user, article_id=article_id))
+
+    def _notes_shown(self) -> models.QuerySet:
+        """The same for notes: their author is what is left to ask."""
+        from annotations.models.visibility import visible_q
+
+        if self._reader is None:
+            return Note.objects.live()
+        user, article_id = self._reader
+        return Note.objects.live().filter(visible_q(user, owner="author", article_id=article_id))
+
     def live(self) -> SpanQuerySet:
         return self.filter(deleted_at__isnull=True)
 
@@ -96,11 +127,12 @@ class SpanQuerySet(models.QuerySet):
     def by(self, user) -> SpanQuerySet:
         return self.filter(created_by=user)
 
-    def visible_to(self, user) -> SpanQuerySet:
-        """What this user may see under independent coding (annotations/models/visibility.py)."""
+    def visible_to(self, user, *, article_id: int | None = None) -> SpanQuerySet:
+        """What this user may see under independent coding (annotations/models/visibility.py);
+        `article_id` when every passage is on that article (cheaper: see visible_q)."""
         from annotations.models.visibility import visible_q
 
-        return self.filter(visible_q(user))
+        return self.filter(visible_q(user, article_id=article_id))
 
     def adjudicated(self) -> SpanQuerySet:
         """Only the adjudicated coding: the leads' settled passages (annotations/models/adjudication.py)."""
@@ -131,8 +163,6 @@ class SpanQuerySet(models.QuerySet):
         query, no model instance per passage or tag: on a 10,000-passage article those would be most of
         the page's cost); with `with_terms`, also the ids of the terms they use (one more query), for
         the side list's menu."""
-        from annotations.models.claims import Claim  # claims imports this module
-
         kinds = (
             self.values("pk", "start", "end")
             .annotate(
@@ -140,7 +170,7 @@ class SpanQuerySet(models.QuerySet):
                     Case(When(tags__term__kind=Term.Kind.ACTOR, then=KIND_BITS["actor"]), default=0)
                 )
                 + Max(Case(When(tags__term__kind=Term.Kind.EVENT, then=KIND_BITS["event"]), default=0)),
-                claimed=Exists(Claim.objects.filter(span=OuterRef("pk"), deleted_at__isnull=True)),
+                claimed=Exists(self._claims_shown().filter(span=OuterRef("pk"))),
             )
             .values_list("pk", "start", "end", "kind_bits", "claimed")
         )
@@ -162,7 +192,7 @@ class SpanQuerySet(models.QuerySet):
         by_id = {span.pk: span for span in spans}
         self._attach_tags(spans)
         notes = list(
-            Note.objects.live()
+            self._notes_shown()
             .filter(span_id__in=list(by_id))
             .order_by("created_at", "pk")
             .values_list("span_id", "text", "author_id")
@@ -177,7 +207,7 @@ class SpanQuerySet(models.QuerySet):
             by_id[span_id].note_list.append(NoteRow(text, users[author_id]))
         from annotations.models.claims import attach_claim_rows  # claims imports this module
 
-        attach_claim_rows(spans)
+        attach_claim_rows(spans, self._claims_shown())
         return spans
 
     def _attach_tags(self, spans: list) -> None:
@@ -195,13 +225,15 @@ class SpanQuerySet(models.QuerySet):
     def in_article(self, article: Article) -> SpanQuerySet:
         return self.filter(article=article)
 
-    def in_reader(self, article: Article, user) -> SpanQuerySet:
+    def in_reader(self, article: Article | int, user) -> SpanQuerySet:
         """The passages the reader shows `user` on this article: the one entry point of the reader's
-        body, side list, counts and repaints. Everyone sees every live passage in the reader today;
-        independent coding (annotations/models/visibility.py, already applied to the Annotations screen
-        and the exports) is to narrow this queryset (`.visible_to(user)`), and every part of the reader
-        follows."""
-        return self.live().in_article(article)
+        body, side list, counts and repaints, narrowed by independent coding (visibility.py, in its
+        one-article form: no extra query). The claims and notes that for_body and for_reader attach
+        follow (Claim.objects.in_reader, Note.objects.in_reader)."""
+        article_id = article if isinstance(article, int) else article.pk
+        spans = self.live().filter(article_id=article_id).visible_to(user, article_id=article_id)
+        spans._reader = (user, article_id)
+        return spans
 
     def in_reading_order(self) -> SpanQuerySet:
         return self.order_by("start", "-end", "pk")
@@ -239,9 +271,10 @@ class Span(models.Model):
             models.Index(fields=["article", "start"]),
             models.Index(fields=["created_by"]),
             models.Index(fields=["created_at"]),
-            # The reader reads an article's live passages in reading order: this index serves it alone.
+            # The reader reads an article's live passages in reading order: this index serves it alone,
+            # the analyst included, whom independent coding filters on (visibility.py).
             models.Index(
-                fields=["article", "start", "-end", "id"],
+                fields=["article", "start", "-end", "id", "created_by"],
                 condition=Q(deleted_at__isnull=True),
                 name="span_live_reading_order",
             ),
@@ -323,16 +356,17 @@ class Span(models.Model):
         return span
 
     @staticmethod
-    def attach_tags_and_notes(spans: list[Span]) -> list[Span]:
-        """Attach `tag_list` (terms loaded) and `note_list` (live notes, authors loaded) to these
-        passages, in two queries."""
+    def attach_tags_and_notes(spans: list[Span], notes: models.QuerySet | None = None) -> list[Span]:
+        """Attach `tag_list` (terms loaded) and `note_list` (live notes, authors loaded; of `notes` when
+        given, e.g. Note.objects.in_reader: those the viewer may see) to these passages, in two queries."""
         by_id = {span.pk: span for span in spans}
         for span in spans:
             span.tag_list, span.note_list = [], []
         if spans:
             for tag in Tag.objects.filter(span_id__in=list(by_id)).select_related("term").order_by("pk"):
                 by_id[tag.span_id].tag_list.append(tag)
-            for note in Note.objects.live().filter(span_id__in=list(by_id)).select_related("author"):
+            notes = notes if notes is not None else Note.objects.live()
+            for note in notes.filter(span_id__in=list(by_id)).select_related("author"):
                 by_id[note.span_id].note_list.append(note)
         return spans
 

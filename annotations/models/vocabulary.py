@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -68,17 +69,16 @@ class TermQuerySet(VocabularyQuerySet):
             .order_by("match_rank", "label", "pk")
         )
 
-    def with_usage(self) -> TermQuerySet:
-        """Annotate `usage`: live tags on live passages. A subquery, so it combines with matching()."""
+    def with_usage(self, viewer: Any = None) -> TermQuerySet:
+        """Annotate `usage`: live tags on live passages (with `viewer`, those they may see under
+        independent coding). A subquery, so it combines with matching()."""
         from annotations.models.passages import Tag  # passages imports this module
+        from annotations.models.visibility import tag_visible_q
 
-        live_tags = (
-            Tag.objects.filter(term=OuterRef("pk"), span__deleted_at__isnull=True)
-            .order_by()
-            .values("term")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        tags = Tag.objects.filter(term=OuterRef("pk"), span__deleted_at__isnull=True)
+        if viewer is not None:
+            tags = tags.filter(tag_visible_q(viewer))
+        live_tags = tags.order_by().values("term").annotate(count=Count("pk")).values("count")
         return self.annotate(usage=Coalesce(Subquery(live_tags), Value(0)))
 
     def of_actor_type(self, actor_type: str | None) -> TermQuerySet:

@@ -18,7 +18,8 @@ PROPOSED_SHOWN = 50
 @register.simple_tag(takes_context=True)
 def proposed_terms(context) -> SafeString:
     request = context.get("request")
-    proposed = Term.objects.active().filter(proposed=True).with_usage().select_related("created_by")
+    viewer = request.user if request is not None else None
+    proposed = Term.objects.active().filter(proposed=True).with_usage(viewer).select_related("created_by")
     terms = list(proposed.order_by("-created_at", "pk")[:PROPOSED_SHOWN])
     can_curate = request is not None and can_curate_vocabulary(request.user)
     return render_to_string(

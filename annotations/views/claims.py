@@ -35,10 +35,11 @@ OPTIONS_SHOWN = 8
 HISTORY_LENGTH = 30
 
 
-def get_claim(claim_id: int) -> Claim:
-    """The claim, with what its form, checks and answer read; 404 when there is none."""
+def get_claim(claim_id: int, user) -> Claim:
+    """The claim, with what its form, checks and answer read; 404 when there is none, or when `user` may
+    not see it (independent coding: as if it did not exist)."""
     return get_object_or_404(
-        Claim.objects.select_related(
+        Claim.objects.visible_to(user).select_related(
             "span__created_by", "article__source", "created_by", "speaker", "speaker_group", "target"
         ),
         pk=claim_id,
@@ -77,13 +78,15 @@ def _selection(request_data, article: Article) -> tuple[int, int, str]:
     return start, end, text
 
 
-def _target(request_data, article: Article) -> tuple[Span | None, tuple[int, int, str] | None]:
-    """The passage a new claim goes on: an existing one (`span`) or a selection (start, end, text)."""
+def _target(request, request_data, article: Article) -> tuple[Span | None, tuple[int, int, str] | None]:
+    """The passage a new claim goes on: an existing one (`span`, one the analyst may see) or a selection
+    (start, end, text)."""
     span_id = request_data.get("span", "")
     if span_id:
         if parse_id(span_id) is None:
             raise Refused(f"Unknown passage “{span_id}”.")
-        span = get_object_or_404(Span.objects.select_related("article", "created_by"), pk=parse_id(span_id))
+        spans = Span.objects.visible_to(request.user).select_related("article", "created_by")
+        span = get_object_or_404(spans, pk=parse_id(span_id))
         if span.article_id != article.pk:
             raise Refused("That passage is in another article.")
         if span.is_deleted:
@@ -117,7 +120,7 @@ def form_response(
         "author_label": f"Author: {author_voice(article)}",
         "message": message,
         "can_edit": claim is None or can_change(request.user, claim.created_by_id),
-        "history": claim.history(HISTORY_LENGTH) if claim else [],
+        "history": claim.history(HISTORY_LENGTH, viewer=request.user) if claim else [],
         "action": (
             reverse("annotations:claim-edit", args=[claim.pk])
             if claim
@@ -132,7 +135,7 @@ def claim_form(request: HttpRequest, article_id: int) -> HttpResponse:
     """A new claim's form, pre-filled by the rules from the text around the passage or selection."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     try:
-        span, selection = _target(request.GET, article)
+        span, selection = _target(request, request.GET, article)
     except Refused as refused:
         return render(
             request, "annotations/reader.html#refusal", {"message": refused.message}, status=refused.status
@@ -147,7 +150,7 @@ def create_claim(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     span = selection = None
     try:
-        span, selection = _target(request.POST, article)
+        span, selection = _target(request, request.POST, article)
         before = Before.change(request, span)
         if span is not None:
             claim = Claim.create_on(span, request.POST, by=request.user)
@@ -168,13 +171,13 @@ def create_claim(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_GET
 def claim_panel(request: HttpRequest, claim_id: int) -> HttpResponse:
     """A stored claim in its form: to change it (its coder or a lead), or to read it and its history."""
-    claim = get_claim(claim_id)
+    claim = get_claim(claim_id, request.user)
     return form_response(request, claim.article, values=values_from_claim(claim), claim=claim)
 
 
 @require_POST
 def edit_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = get_claim(claim_id)
+    claim = get_claim(claim_id, request.user)
     try:
         before = Before.change(request, claim.span)
     except Refused as refused:
@@ -186,7 +189,7 @@ def edit_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             values = values_from_post(request.POST, claim.article)
         else:
             # Stale, deleted or not theirs: show what is stored now, with the message.
-            claim = get_claim(claim_id)
+            claim = get_claim(claim_id, request.user)
             values = values_from_claim(claim)
         return form_response(
             request, claim.article, values=values, claim=claim, message=refused.message, status=refused.status
@@ -197,7 +200,7 @@ def edit_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @require_POST
 def delete_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = get_claim(claim_id)
+    claim = get_claim(claim_id, request.user)
     try:
         before = Before.change(request, claim.span)
     except Refused as refused:
@@ -205,7 +208,7 @@ def delete_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         claim.soft_delete(by=request.user, version=request.POST.get("version"))
     except Refused as refused:
-        claim = get_claim(claim_id)
+        claim = get_claim(claim_id, request.user)
         return form_response(
             request, claim.article, values=values_from_claim(claim), claim=claim, message=refused.message,
             status=refused.status,
@@ -215,7 +218,7 @@ def delete_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @require_POST
 def restore_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = get_claim(claim_id)
+    claim = get_claim(claim_id, request.user)
     try:
         before = Before.change(request, claim.span)
         claim.restore(by=request.user)

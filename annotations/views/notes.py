@@ -54,7 +54,7 @@ def add_article_note(request: HttpRequest, article_id: int) -> HttpResponse:
 
 def add_span_note(request: HttpRequest, span_id: int) -> HttpResponse:
     if request.method != "POST":
-        span = get_object_or_404(Span, pk=span_id)
+        span = get_object_or_404(Span.objects.visible_to(request.user), pk=span_id)
         return redirect(span.get_absolute_url())
     text = request.POST.get("text", "")
     return changed(request, span_id, lambda span: span.add_note(text, by=request.user), repaint=False)
@@ -62,8 +62,10 @@ def add_span_note(request: HttpRequest, span_id: int) -> HttpResponse:
 
 def change_note(request: HttpRequest, note_id: int, action: str) -> HttpResponse:
     """Edit or delete one note; the answer is the panel or the article's notes, wherever it lives."""
+    # Another analyst's hidden note (independent coding) answers 404, as a missing one does.
     note = get_object_or_404(
-        Note.objects.live().select_related("article", "author", "span__article"), pk=note_id
+        Note.objects.live().visible_to(request.user).select_related("article", "author", "span__article"),
+        pk=note_id,
     )
     if request.method != "POST":
         return redirect(note.article.get_absolute_url())

@@ -18,8 +18,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.folding import fold
-from annotations.models import Note, Refused, Span, Tag, Term
-from annotations.permissions import can_change
+from annotations.models import AssignedArticle, Note, Refused, Span, Tag, Term
+from annotations.models.visibility import blind_rows
+from annotations.permissions import can_change, is_lead
 from annotations.rendering import render_body
 from annotations.suggestions import SESSION_KEY, suggestions_shown, suggestions_with_labels
 from annotations.views.side_list import (
@@ -36,7 +37,7 @@ SUGGESTIONS = 10
 
 
 def article_notes(request: HttpRequest, article: Article) -> list[Note]:
-    notes = list(Note.objects.in_reader(article, request.user).select_related("author"))
+    notes = list(Note.objects.in_reader(article, request.user).on_article(article).select_related("author"))
     for note in notes:
         note.editable = can_change(request.user, note.author_id)
     return notes
@@ -68,8 +69,23 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
         "actor_types": Term.ActorType.choices,  # a new actor's kind, in the suggestion card
         "notes": article_notes(request, article),
         **activity_context(article, request.user, before),
+        **team_context(article, request.user),
     }
     return render(request, "annotations/reader.html", context)
+
+
+def team_context(article: Article, user) -> dict:
+    """Independent coding in the reader: for an analyst coding this article blind, their task (the notice
+    that colleagues' work is hidden, and Mark done: one query, only then); for a lead, the latest
+    independent assignment of the article (the Compare switch: one query)."""
+    if is_lead(user):
+        assigned = AssignedArticle.objects.filter(article=article, assignment__independent=True)
+        latest = assigned.order_by("-assignment__created_at", "-assignment_id")
+        return {"compare_assignment": latest.values_list("assignment_id", flat=True).first()}
+    if all(analyst != user.pk for analyst, _ in blind_rows(article.pk)):  # read for the rule already
+        return {"blind_task": None}
+    task = AssignedArticle.objects.blind().filter(article=article, analyst=user).order_by("pk").first()
+    return {"blind_task": task}
 
 
 @require_POST

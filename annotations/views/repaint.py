@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_htmx.http import trigger_client_event
 
-from annotations.models import Change, Span, Tag
+from annotations.models import Change, Claim, Note, Span, Tag
 from annotations.models.claims import attach_claim_rows
 from annotations.permissions import can_change
 from annotations.rendering import (
@@ -45,13 +45,14 @@ HISTORY_LENGTH = 30
 def panel_context(request: HttpRequest, span: Span) -> dict:
     """The panel shows the passage as it is now, tags with the roles their kind allows. `span` is as
     the request left it (read with its analyst, then changed in place by the model's methods)."""
-    Span.attach_tags_and_notes([span])
+    Span.attach_tags_and_notes([span], Note.objects.in_reader(span.article_id, request.user))
     for note in span.note_list:
         note.editable = can_change(request.user, note.author_id)
+    history = Change.objects.in_reader(span.article_id, request.user).filter(span=span)
     return {
         "span": span,
         "can_edit": can_change(request.user, span.created_by_id),
-        "history": list(span.changes.select_related("actor")[:HISTORY_LENGTH]),
+        "history": list(history.select_related("actor")[:HISTORY_LENGTH]),
         "roles": Tag.Role.choices,
     }
 
@@ -79,7 +80,7 @@ def side_item_html(
     key = span.reading_key
     listed = not span.is_deleted and side.matches(span, request.user) and side.holds(key)
     if listed:
-        attach_claim_rows([span])  # the item shows the passage's claims
+        attach_claim_rows([span], Claim.objects.in_reader(article, request.user))  # the item shows them
     if was_listed and listed:
         return render_passage_item(span).replace("<li ", '<li hx-swap-oob="true" ', 1)
     if was_listed:

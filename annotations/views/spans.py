@@ -29,8 +29,12 @@ def refusal(request: HttpRequest, refused: Refused) -> HttpResponse:
     )
 
 
-def get_span(span_id: int) -> Span:
-    return get_object_or_404(Span.objects.select_related("article", "created_by"), pk=span_id)
+def get_span(span_id: int, user) -> Span:
+    """The passage, if `user` may see it (independent coding): another analyst's hidden passage answers
+    404, as a missing id does."""
+    return get_object_or_404(
+        Span.objects.visible_to(user).select_related("article", "created_by"), pk=span_id
+    )
 
 
 def _offset(value: str | None, name: str) -> int:
@@ -68,7 +72,7 @@ def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_GET
 def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
-    span = get_span(span_id)
+    span = get_span(span_id, request.user)
     return render(request, "annotations/reader.html#span-panel", panel_context(request, span))
 
 
@@ -92,7 +96,7 @@ def changed(
     request: HttpRequest, span_id: int, change: Callable[[Span], object], **answer: bool
 ) -> HttpResponse:
     """Apply `change` to the passage and answer with its panel and what it touched, or with the refusal."""
-    span = get_span(span_id)
+    span = get_span(span_id, request.user)
     since = timezone.now()
     try:
         side = SideList.of_request(request)

@@ -45,7 +45,7 @@ def get_term(slug: str) -> Term:
 
 def vocabulary(request: HttpRequest) -> HttpResponse:
     form = VocabularyFilterForm(request.GET)
-    page = Paginator(form.terms(), TERMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(form.terms(viewer=request.user), TERMS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

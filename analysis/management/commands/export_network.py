@@ -3,6 +3,8 @@ claim) as GraphML, GEXF or an edge-list CSV (analysis/networks.py says what each
 
     python manage.py export_network --mode two-mode --format graphml --output network.graphml
     python manage.py export_network --mode conflict --format gexf --speaker irgc --speaker usa
+
+Every claim for the operator; `--as USERNAME`, what that analyst may see (independent coding).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analysis.networks import FORMATS, MODES, build_network, write_network
-from annotations.filter_options import add_filter_arguments, filter_params
+from annotations.filter_options import add_filter_arguments, add_viewer_argument, filter_params, viewer_from
 from annotations.filters import InvalidFilter
 from annotations.filters_claims import ClaimFilterForm
 
@@ -26,12 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=list(FORMATS), default="graphml", help="default: graphml")
         add_filter_arguments(parser, claims=True)
         parser.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+        add_viewer_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         params, saved = filter_params(options, claims=True)
         form = ClaimFilterForm(params, user=saved.owner if saved else None)
         try:
-            claims = form.claims()
+            claims = form.claims(viewer=viewer_from(options))
         except InvalidFilter as error:
             raise CommandError(f"Bad filter: {error}") from error
         graph = build_network(claims, options["mode"])

@@ -4,6 +4,10 @@ or a claims set as claims CSV or claims JSONL.
     python manage.py export_annotations --format csv --set "IRGC agents" --output irgc.csv
     python manage.py export_annotations --format jsonl --term irgc --role agent > irgc.jsonl
     python manage.py export_annotations --format claims-csv --speaker irgc --stance opposed --bom
+    python manage.py export_annotations --format csv --as alice > alices-view.csv
+
+Independent coding: the operator at the command line exports everything (the whole database is theirs
+anyway); `--as USERNAME` exports what that analyst may see in the app, nothing more.
 
 Streams: rows are written as they are read, so memory stays flat however large the set.
 """
@@ -22,7 +26,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from annotations.export import FORMATS, stream
-from annotations.filter_options import CLAIM_OPTIONS, add_filter_arguments, filter_params
+from annotations.filter_options import (
+    CLAIM_OPTIONS,
+    add_filter_arguments,
+    add_viewer_argument,
+    filter_params,
+    viewer_from,
+)
 from annotations.filters import InvalidFilter
 from annotations.filters_claims import ClaimFilterForm, filter_form_for
 
@@ -51,6 +61,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
         parser.add_argument("--base-url", default=settings.SITE_URL, help="for links (default: SITE_URL)")
+        add_viewer_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A one-off batch process: move what is already loaded (Django, spaCy) out of the garbage
@@ -65,10 +76,14 @@ class Command(BaseCommand):
                     f"{', '.join(given)} filter claims; export claims with --format claims-csv or "
                     "claims-jsonl."
                 )
+        viewer = viewer_from(options)
         params, saved = filter_params(options, claims=claims)
         form = filter_form_for(params, user=saved.owner if saved else None)
         try:
-            spans = form.claims() if isinstance(form, ClaimFilterForm) else form.spans()
+            if isinstance(form, ClaimFilterForm):
+                spans = form.claims(viewer=viewer)
+            else:
+                spans = form.spans(viewer=viewer)
         except InvalidFilter as error:
             raise CommandError(f"Bad filter: {error}") from error
         base_url = options["base_url"].rstrip("/")
@@ -76,6 +91,7 @@ class Command(BaseCommand):
         chunks = stream(
             fmt,
             spans,
+            viewer=viewer,
             base_url=base_url,
             bom=options["bom"] and FORMATS[fmt].is_csv,
             label=saved.name if saved else f"Marginalia passages: {form.in_words()}",
