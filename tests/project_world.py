@@ -94,8 +94,9 @@ def build_project(alice: User, bob: User, charlie: User):
 
 
 def assign_and_adjudicate(world, alice: User, bob: User, charlie: User, alices: Span) -> None:
-    """An independent assignment (alice done), a closed one, and two decisions on one unit: alice's
-    version kept, then every version rejected (the first decision superseded, its passage deleted)."""
+    """An independent assignment (both coders done, so the lead may adjudicate), a closed one, and two
+    decisions on one unit: alice's version kept, then every version rejected (the first decision
+    superseded, its passage deleted)."""
     both = Assignment.hand_out(
         [world.killing], [alice, bob], by=charlie, independent=True, due=date(2020, 3, 1), note="Both, blind."
     )
@@ -107,6 +108,8 @@ def assign_and_adjudicate(world, alice: User, bob: User, charlie: User, alices: 
     bobs = Span.create_for(
         world.killing, start, start + 31, body[start : start + 31], by=bob, term=world.strike
     )
+    bobs_task = both.tasks.get(analyst=bob)
+    bobs_task.set_status(Status.DONE, by=bob, version=bobs_task.version)
     Decision.decide([alices, bobs], Decision.Action.KEEP, by=charlie, keep=alices, assignment=both)
     Decision.decide([alices, bobs], Decision.Action.REJECT, by=charlie, assignment=both)
 
