@@ -485,7 +485,9 @@
     const list = form.querySelector(".suggestions");
     const q = input.value;
     clearTimeout(typeTimer);
-    return htmx.ajax("GET", reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q), { target: list, swap: "innerHTML" })
+    // One request at a time per list (htmx drops a request made while one is in flight).
+    const url = reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q);
+    return list.pending = (list.pending || Promise.resolve()).catch(() => {}).then(() => htmx.ajax("GET", url, { target: list, swap: "innerHTML" }))
       .then(() => {
         list.dataset.q = q;
         const first = list.querySelector(".suggestion");
@@ -850,8 +852,13 @@
       if (!start) return;
       caret = { a: start, f: start };
     } else {
-      const f = step(caret.f, dir, sentence);
-      caret = { a: extend ? caret.a : f, f };
+      // Growing or shrinking by a word from a sentence: from its last word (or first, on the left side).
+      const { a } = caret;
+      const words = sentence ? [] : units(paragraphAt(caret.f.o), false).filter((w) => w.s >= caret.f.s && w.e <= caret.f.e);
+      const base = extend && words.length && (dir < 0 ? before(a, caret.f, "e") : before(caret.f, a, "s"))
+        ? words[dir < 0 ? words.length - 1 : 0] : caret.f;
+      const f = step(base, dir, sentence);
+      caret = { a: extend ? a : f, f };
     }
     showCaret();
   }
