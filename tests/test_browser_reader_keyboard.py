@@ -149,6 +149,7 @@ def test_type_ahead_is_a_combobox_and_focus_comes_back_after_esc(page, live_serv
     page.keyboard.press("Escape")
     page.wait_for_selector("#select-panel", state="hidden")
     assert page.evaluate("() => document.activeElement === document.body")
+    assert page.get_attribute(q, "aria-expanded") == "false"
 
     # From a side-list link: Enter opens the passage, focus moves into the panel, Esc brings it back.
     link = f"#passage-{tehran.pk} .passage-link"

@@ -179,7 +179,9 @@
     if (panel.classList.contains("docked")) {
       panel.style.left = side.left + window.scrollX + "px";
       panel.style.width = Math.min(side.width, 448) + "px";
-      panel.style.top = rect.top + window.scrollY + "px";
+      // Level with the line, but lifted as far as needed to end inside the window (the column covers no text).
+      const top = Math.max(8, Math.min(rect.top, window.innerHeight - panel.offsetHeight - 8));
+      panel.style.top = top + window.scrollY + "px";
       return;
     }
     const width = panel.offsetWidth || 360;
@@ -211,6 +213,7 @@
       else document.activeElement.blur();
     }
     panel.hidden = true;
+    panel.querySelectorAll("[data-typeahead]").forEach((input) => input.setAttribute("aria-expanded", "false"));
     panel.querySelectorAll("[data-errors]").forEach((box) => { box.innerHTML = ""; });
   }
 
