@@ -148,16 +148,18 @@ def test_panel_is_a_bottom_sheet_on_a_phone_that_leaves_the_selection_in_view(br
         )
         page.keyboard.press("t")
         page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
+        page.keyboard.type("Iran")  # the list fills the sheet: it must not grow over the selection
+        page.wait_for_selector("#select-suggestions .suggestion >> nth=3")
         panel, selected = box(page, "#select-panel"), range_box(page, start, end)
         assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
         assert panel["top"] >= 844 / 3  # a sheet at the bottom, not a full-screen cover
         assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the selection stays in view
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing overflows
-        page.keyboard.type("Iran")
         page.keyboard.press("Enter")
         page.wait_for_selector("#span-panel:not([hidden]) .span-card[data-span]")
-        panel = box(page, "#span-panel")
+        panel, selected = box(page, "#span-panel"), range_box(page, start, end)
         assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
+        assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the new passage in view
     finally:
         context.close()
 
