@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from annotations.models import Change
 
@@ -21,11 +23,14 @@ def record(
     span_id: int | None = None,
     term_id: int | None = None,
     object_type: str | None = None,
+    at: datetime | None = None,
 ) -> Change:
     """Write one Change. object_type is the model name in lower case (span, tag, note, term, alias), or
     the one given where that name is longer than the column's ten characters (a suggestion rejection
-    is `rejection`)."""
+    is `rejection`). `at`: the time of the action it is part of (a passage made with its first tag and
+    note is one action: ChangeQuerySet.one_line_per_action)."""
     return Change.objects.create(
+        at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_type or type(obj)._meta.model_name,

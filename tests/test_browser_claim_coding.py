@@ -115,7 +115,8 @@ def test_analyst_changes_deletes_and_undoes_a_claim_in_the_passage_panel(page, l
     assert "Author: Maxim Suchkov → mixed" in page.inner_text("#side-list")
 
     page.click("#span-panel .claim-open")
-    page.wait_for_selector("#span-panel details.history")
+    # The claim's own history (the passage's panel, still there until the claim comes, has one too).
+    page.wait_for_selector("#span-panel .claim-card[data-claim] details.history")
     page.click("#span-panel details.history summary")
     assert "stance → Author: Maxim Suchkov → mixed" in page.inner_text("#span-panel details.history")
     page.click("#span-panel [data-action=delete-claim]")

@@ -65,8 +65,8 @@ def test_reader_shows_a_blind_coder_only_their_own_passages_claims_notes_and_act
     assert '<span id="passage-count" class="count">1 passage</span>' in html
     assert "alice remarks" in html and "alice on the article" in html
     assert "bob remarks" not in html and "bob on the article" not in html
-    assert "Marked “Qasem Soleimani”" in html
-    assert "Marked “Iran vowed revenge”" not in html and "Marked “United States”" not in html
+    assert "Tagged “Qasem Soleimani”" in html
+    assert "Tagged “Iran vowed revenge”" not in html and "Tagged “United States”" not in html
     assert "Claim on “Iran vowed revenge”" not in html
     # The term menu lists the terms of the passages shown only.
     assert f'<option value="{world.soleimani.pk}"' in html and f'<option value="{world.iran.pk}"' not in html
@@ -109,7 +109,7 @@ def test_once_both_are_done_everyone_sees_everything(world, alice, bob, dave):
         html = reader(user, world)
         assert anchors(html) == listed(html) == everything
         assert "bob remarks" in html and "alice on the article" in html and "bob on the article" in html
-        assert "Marked “Iran vowed revenge”" in html and "Independent coding" not in html
+        assert "Tagged “Iran vowed revenge”" in html and "Independent coding" not in html
 
 
 def test_the_blind_coder_marks_the_article_done_from_the_reader(world, alice):
@@ -139,7 +139,7 @@ def test_activity_and_its_pages_leave_out_the_other_coder(world, alice, bob):
     client = as_user(alice)
     url = reverse("annotations:article-activity", args=[world.article.pk])
     html = client.get(url, headers=HX).content.decode()
-    assert "Marked “Qasem Soleimani”" in html and "<strong>bob</strong>" not in html
+    assert "Tagged “Qasem Soleimani”" in html and "<strong>bob</strong>" not in html
     bobs_change = Change.objects.filter(actor=bob, object_type="span").get()
     hidden = client.get(url, {"before": bobs_change.pk}, headers=HX)
     missing = client.get(url, {"before": MISSING}, headers=HX)
@@ -230,7 +230,7 @@ def test_after_both_are_done_the_other_coders_work_opens(world, alice, bob):
 def test_lead_opens_any_coders_passage_and_claim(world, charlie):
     client = as_user(charlie)
     panel = client.get(reverse("annotations:span-panel", args=[world.bobs.pk]), headers=HX).content.decode()
-    assert "bob remarks" in panel and "Marked “Iran vowed revenge”" in panel
+    assert "bob remarks" in panel and "Tagged “Iran vowed revenge”" in panel
     assert (
         client.get(reverse("annotations:claim-panel", args=[world.bobs_claim.pk]), headers=HX).status_code
         == 200
@@ -282,7 +282,7 @@ def test_a_blind_coders_claim_on_a_colleagues_passage_stays_hidden_from_that_col
     assert f'data-claim="{claim.pk}"' not in html and "Claim on “United States”" not in html
     panel = client.get(reverse("annotations:span-panel", args=[world.daves.pk]), headers=HX).content.decode()
     assert "alice on dave passage" not in panel and "Claim on “United States”" not in panel
-    assert "Marked “United States”" in panel
+    assert "Tagged “United States”" in panel
     assert client.get(reverse("annotations:claim-panel", args=[claim.pk]), headers=HX).status_code == 404
     world.mark_done(world.assignment.analysts().get(username="bob"))
     html = reader(dave, world)

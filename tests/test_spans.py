@@ -440,7 +440,9 @@ def test_panel_shows_tags_notes_history_and_controls_for_owner(alice_client, spa
     html = alice_client.get(f"/spans/{span.pk}/").content.decode()
     assert "Qasem Soleimani" in html and "IRNMIL" in html
     assert "Quds Force chief" in html and "<strong>alice</strong>" in html
-    assert "Marked “Qasem Soleimani”" in html  # history
+    # The history: one line for the passage made with its tag and note (one action), not three.
+    assert "Tagged “Qasem Soleimani” with Qasem Soleimani as mentioned, with a note" in html
+    assert html.count("Qasem Soleimani” with") == 1 and "Noted on" not in html
     assert 'data-action="delete"' in html and 'name="version" value="1"' in html
 
 

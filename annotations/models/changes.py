@@ -20,7 +20,13 @@ class ChangeQuerySet(models.QuerySet):
         """The history the reader shows `user` on this article (newest first): its activity and a passage's
         or a claim's history. The one entry point, as SpanQuerySet.in_reader is for passages."""
         article_id = article if isinstance(article, int) else article.pk
-        return self.filter(article_id=article_id).visible_to(user, article_id=article_id)
+        visible = self.filter(article_id=article_id).visible_to(user, article_id=article_id)
+        return visible.one_line_per_action()
+
+    def one_line_per_action(self) -> ChangeQuerySet:
+        """Without the records of a passage's first tag and note, made in the same action as the passage
+        (Span.create_for gives all three its time): the passage's own line names them."""
+        return self.exclude(object_type__in=("tag", "note"), action="create", span__created_at=models.F("at"))
 
     def before(self, change: Change) -> ChangeQuerySet:
         """The changes older than `change` in the history's order: the activity's next page."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple
 
 from django.db import models, transaction
@@ -337,8 +338,10 @@ class Span(models.Model):
         if term is not None:
             role = Tag.check_role(term, role)
         Note.check_length(note)
+        now = timezone.now()  # one action: the passage, its first tag and its note share their time
         with transaction.atomic():
             span = cls.objects.create(
+                created_at=now,
                 article=article,
                 start=start,
                 end=end,
@@ -348,11 +351,16 @@ class Span(models.Model):
                 created_by=by,
             )
             after = span.snapshot(tagged=False)
-            _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=after, **span._ids())
-            if term is not None:
-                span._tag(term, role, by, first=True)
+            summary = f"Marked “{_clip(span.quote)}”"
+            if term is not None:  # the activity shows this one line for the whole action
+                summary = f"Tagged “{_clip(span.quote)}” with {term.label} as {role}"
             if note.strip():
-                span._note(note, by)
+                summary += ", with a note"
+            _record(by, "create", span, summary, after=after, at=now, **span._ids())
+            if term is not None:
+                span._tag(term, role, by, first=True, at=now)
+            if note.strip():
+                span._note(note, by, at=now)
         return span
 
     @staticmethod
@@ -428,7 +436,7 @@ class Span(models.Model):
         who = change.actor.get_username() if change.actor else "someone"
         return f"Someone else changed this passage ({who}, {timesince(change.at)} ago); reload it."
 
-    def _tag(self, term: Term, role: str, by, *, first: bool = False) -> Tag:
+    def _tag(self, term: Term, role: str, by, *, first: bool = False, at: dt.datetime | None = None) -> Tag:
         """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate)."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
@@ -440,11 +448,12 @@ class Span(models.Model):
             f"Tagged “{_clip(self.quote)}” with {term.label} as {role}",
             after={"term": term.slug, "label": term.label, "role": role},
             term_id=term.pk,
+            at=at,
             **self._ids(),
         )
         return tag
 
-    def _note(self, text: str, by) -> Note:
+    def _note(self, text: str, by, *, at: dt.datetime | None = None) -> Note:
         note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
         _record(
             by,
@@ -452,6 +461,7 @@ class Span(models.Model):
             note,
             f"Noted on “{_clip(self.quote)}”: {_clip(note.text)}",
             after={"text": note.text},
+            at=at,
             **self._ids(),
         )
         return note

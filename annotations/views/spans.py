@@ -4,7 +4,8 @@ Every change answers in one response (views/repaint.py): the passage's panel, an
 paragraphs it repainted, its side-list item, the activity lines and the passage count,
 as far as the change touched them; the page fetches nothing afterwards. A refusal answers 422 (bad
 request), 403 (someone else's passage) or 409 (stale version) with the message the panel shows; nothing
-is changed.
+is changed. A 409 answers as a save does, with the passage as stored (the panel shows the refusal), so
+that nothing on the screen keeps the refused values.
 """
 
 from __future__ import annotations
@@ -103,7 +104,22 @@ def changed(
         was_listed = side.lists(span, request.user)
         change(span)
     except Refused as refused:
-        return refusal(request, refused)
+        if refused.status != 409:
+            return refusal(request, refused)
+        # Stale: the panel, the text and the side list show what is stored now, with the refusal.
+        span.refresh_from_db()
+        response = reader_answer(
+            request,
+            span,
+            side=side,
+            was_listed=was_listed,
+            since=since,
+            panel={"refusal": refused.message},
+            event=("spanRefused", {"id": span.pk}),
+        )
+        response.status_code = 409
+        response["Marginalia-Shown"] = "stored"
+        return response
     return reader_answer(request, span, side=side, was_listed=was_listed, since=since, **answer)
 
 

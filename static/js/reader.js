@@ -161,11 +161,27 @@
 
   /* ---------- panels ---------- */
 
+  /* Where a panel opens: on a narrow screen a bottom sheet (CSS), the page scrolled so the selection
+   * stays above it; on a wide one the tagging panels dock in the side column, level with the
+   * selection's line, so they cover no text; others open under what they are about. */
   function place(panel, rect) {
     panel.hidden = false;
-    if (narrow.matches || !rect) {
-      panel.style.top = "";
-      panel.style.left = "";
+    const docks = panel === selectPanel || panel === spanPanel;
+    const side = reader.querySelector(".sidebar").getBoundingClientRect();
+    panel.classList.toggle("docked", docks && !narrow.matches && side.width >= 256);
+    panel.style.top = panel.style.left = panel.style.width = "";
+    if (!rect) return;
+    if (narrow.matches) {
+      const sheet = panel.getBoundingClientRect().top;
+      if (docks && rect.bottom > sheet - 8) window.scrollBy(0, Math.min(rect.bottom - sheet + 16, rect.top - 8));
+      return;
+    }
+    if (panel.classList.contains("docked")) {
+      panel.style.left = side.left + window.scrollX + "px";
+      panel.style.width = Math.min(side.width, 448) + "px";
+      // Level with the line, but lifted as far as needed to end inside the window (the column covers no text).
+      const top = Math.max(8, Math.min(rect.top, window.innerHeight - panel.offsetHeight - 8));
+      panel.style.top = top + window.scrollY + "px";
       return;
     }
     const width = panel.offsetWidth || 360;
@@ -181,9 +197,23 @@
     else CSS.highlights.delete("pending");
   }
 
+  let returnTo = null; // where focus was before a panel took it
+
+  /* `opening`: no tagging panel was open, so where focus is now is where it goes back to. */
+  function focusInto(el, opening) {
+    const was = document.activeElement;
+    if (opening) returnTo = was && was !== document.body && !was.closest(".panel") ? was : null;
+    el.focus({ preventScroll: true });
+  }
+
   function hide(panel) {
     if (panel === selectPanel) showPending(null);
+    if (panel.contains(document.activeElement)) {
+      if (returnTo && document.contains(returnTo)) returnTo.focus({ preventScroll: true });
+      else document.activeElement.blur();
+    }
     panel.hidden = true;
+    panel.querySelectorAll("[data-typeahead]").forEach((input) => input.setAttribute("aria-expanded", "false"));
     panel.querySelectorAll("[data-errors]").forEach((box) => { box.innerHTML = ""; });
   }
 
@@ -199,9 +229,10 @@
     const list = selectForm.querySelector(".suggestions");
     list.innerHTML = "";
     delete list.dataset.q;
+    combo(selectForm.elements.q);
     place(selectPanel, selection.rect);
     showPending(selection.range);
-    selectForm.elements.q.focus({ preventScroll: true });
+    focusInto(selectForm.elements.q, true);
     return true;
   }
 
@@ -457,12 +488,25 @@
     const list = form.querySelector(".suggestions");
     const q = input.value;
     clearTimeout(typeTimer);
-    return htmx.ajax("GET", reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q), { target: list, swap: "innerHTML" })
+    // One request at a time per list (htmx drops a request made while one is in flight).
+    const url = reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q);
+    return list.pending = (list.pending || Promise.resolve()).catch(() => {}).then(() => htmx.ajax("GET", url, { target: list, swap: "innerHTML" }))
       .then(() => {
         list.dataset.q = q;
         const first = list.querySelector(".suggestion");
         if (first) fitRoles(form, first.dataset.kind);
+        combo(input);
       });
+  }
+
+  /* The type-ahead as an ARIA combobox: expanded while its list shows, the highlighted term active. */
+  function combo(input) {
+    const list = input.form.querySelector(".suggestions");
+    list.querySelectorAll(".suggestion").forEach((o, i) => { o.id = list.id + "-" + i; });
+    const current = list.querySelector('.suggestion[aria-selected="true"]');
+    input.setAttribute("aria-expanded", list.children.length > 0 && !input.closest("[hidden]") ? "true" : "false");
+    if (current) input.setAttribute("aria-activedescendant", current.id);
+    else input.removeAttribute("aria-activedescendant");
   }
 
   function moveChoice(input, step) {
@@ -473,6 +517,7 @@
     options.forEach((o, k) => o.setAttribute("aria-selected", k === i ? "true" : "false"));
     options[i].scrollIntoView({ block: "nearest" });
     fitRoles(input.form, options[i].dataset.kind);
+    combo(input);
   }
 
   /* The role menu offers only the roles that fit the highlighted term's kind (the server checks too). */
@@ -541,7 +586,11 @@
       return;
     }
     if (t.matches && t.matches("[data-typeahead]")) {
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      const recent = !t.value && /^[1-9]$/.test(e.key) && document.querySelectorAll("#recent-terms [data-term]")[+e.key - 1];
+      if (recent) { // an empty type-ahead: a digit is one of the last terms, not a name
+        e.preventDefault();
+        submitWith(t.form, recent.dataset.term);
+      } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
         moveChoice(t, e.key === "ArrowDown" ? 1 : -1);
       } else if (e.key === "Enter") {
@@ -589,7 +638,10 @@
 
   document.body.addEventListener("htmx:beforeSwap", (e) => {
     const xhr = e.detail.xhr;
-    if (xhr.status >= 400 || xhr.getResponseHeader("Marginalia-Shown") === "no") {
+    if (xhr.getResponseHeader("Marginalia-Shown") === "stored") { // refused as stale: what is stored now
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    } else if (xhr.status >= 400 || xhr.getResponseHeader("Marginalia-Shown") === "no") {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
       showAnswer(e, xhr);
@@ -603,6 +655,7 @@
     const item = focusedId && document.getElementById("passage-" + focusedId);
     if (item) item.classList.add("current"); // a side-list page may have brought it
     if (e.detail.target !== spanPanel) return;
+    const opening = spanPanel.hidden && selectPanel.hidden;
     const card = spanPanel.querySelector(".span-card[data-span]");
     const id = card ? card.dataset.span : null;
     if (id) focusSpan(id, false, cardRange(card));
@@ -612,6 +665,11 @@
     if (term) rememberTerm(term.value, card);
     place(spanPanel, (id && anchorRect(id)) || lastRect || null);
     if (id && anchorRect(id)) lastRect = anchorRect(id);
+    const head = spanPanel.firstElementChild;
+    if (head && !spanPanel.contains(document.activeElement)) {
+      head.tabIndex = -1;
+      focusInto(head, opening);
+    }
   });
 
   document.body.addEventListener("htmx:afterRequest", (e) => {
@@ -623,6 +681,7 @@
       hide(selectPanel);
       selectForm.reset();
       selectForm.querySelector(".suggestions").innerHTML = "";
+      combo(selectForm.elements.q);
       const sel = window.getSelection();
       if (sel) sel.removeAllRanges();
     }
@@ -647,6 +706,7 @@
     if (e.target.closest && e.target.closest(".panel")) return;
     setTimeout(() => {
       const selection = selectionInBody();
+      if (selection) dropCaret();
       if (selection) openSelectPanel(selection);
       else if (bodyEl.contains(e.target) && !e.target.closest("mark.hl")) hide(selectPanel);
     }, 0);
@@ -700,6 +760,117 @@
     }
   });
 
+  /* ---------- keyboard selection: a caret on words and sentences ---------- */
+
+  /* The caret is the page's own selection, a word or a sentence at a time, so `t`, Enter, 1–9 and `c`
+   * take it as they take the mouse's. Units are [start, end) in a paragraph's text (UTF-16), kept with
+   * the paragraph's offset, so a repaint of the paragraph after a save does not lose it. */
+  let caret = null; // {a: the unit it started on, f: the unit it moved to}, each {o, s, e}
+  const caretStatus = document.getElementById("caret-status");
+  const seg = (g) => (window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: g }) : null);
+  const segmenters = { word: seg("word"), sentence: seg("sentence") };
+  const paragraphs = () => Array.from(bodyEl.querySelectorAll("p[data-o]")).filter((p) => p.textContent.trim());
+  const paragraphAt = (o) => bodyEl.querySelector('p[data-o="' + o + '"]');
+
+  function units(p, sentence) {
+    const text = p.textContent, out = [];
+    const parts = segmenters[sentence ? "sentence" : "word"];
+    const found = parts ? Array.from(parts.segment(text)) :
+      Array.from(text.matchAll(sentence ? /[^.!?]+[.!?]*\s*/g : /[\p{L}\p{N}][\p{L}\p{N}'’]*/gu), (m) => ({ segment: m[0], index: m.index, isWordLike: true }));
+    for (const { segment, index, isWordLike } of found) {
+      if (sentence ? !segment.trim() : !isWordLike) continue;
+      const lead = segment.length - segment.trimStart().length;
+      out.push({ o: +p.dataset.o, s: index + lead, e: index + segment.trimEnd().length });
+    }
+    return out;
+  }
+
+  /* The next unit after (dir 1) or before (dir -1) `from`, across paragraphs; `from` itself at the ends. */
+  function step(from, dir, sentence) {
+    const ps = paragraphs();
+    for (let i = ps.findIndex((p) => +p.dataset.o === from.o); i >= 0 && i < ps.length; i += dir) {
+      const same = +ps[i].dataset.o === from.o;
+      const list = units(ps[i], sentence);
+      const hit = dir > 0
+        ? list.find((u) => !same || (sentence ? u.e > from.e : u.s >= from.e))
+        : list.reverse().find((u) => !same || (sentence ? u.s < from.s : u.e <= from.s));
+      if (hit) return hit;
+    }
+    return from;
+  }
+
+  /* Where a new caret starts: the selection, else the focused passage, else the first paragraph in view. */
+  function caretStart(sentence) {
+    const sel = window.getSelection();
+    const at = sel && sel.rangeCount && bodyEl.contains(sel.anchorNode) ? [sel.getRangeAt(0).startContainer, sel.getRangeAt(0).startOffset]
+      : focusedId && document.getElementById("span-" + focusedId) ? [document.getElementById("span-" + focusedId), 0] : null;
+    const p = at ? (at[0].nodeType === Node.TEXT_NODE ? at[0].parentElement : at[0]).closest("p[data-o]")
+      : paragraphs().find((el) => el.getBoundingClientRect().bottom > 40);
+    if (!p) return null;
+    const r = document.createRange();
+    r.setStart(p, 0);
+    if (at) r.setEnd(at[0], at[1]);
+    const index = at ? r.toString().length : 0;
+    const list = units(p, sentence);
+    return list.find((u) => u.e > index) || step({ o: +p.dataset.o, s: index, e: index }, 1, sentence);
+  }
+
+  function domPoint(o, index) {
+    const walker = document.createTreeWalker(paragraphAt(o), NodeFilter.SHOW_TEXT);
+    let node, last = null;
+    while ((node = walker.nextNode())) {
+      if (index <= node.data.length) return [node, index];
+      index -= node.data.length;
+      last = node;
+    }
+    return [last, last ? last.data.length : 0];
+  }
+
+  const before = (x, y, key) => x.o < y.o || (x.o === y.o && x[key] < y[key]);
+
+  function showCaret() {
+    const { a, f } = caret;
+    const first = before(f, a, "s") ? f : a, last = before(a, f, "e") ? f : a;
+    const range = document.createRange();
+    range.setStart(...domPoint(first.o, first.s));
+    range.setEnd(...domPoint(last.o, last.e));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    const unit = document.createRange();
+    unit.setStart(...domPoint(f.o, f.s));
+    unit.setEnd(...domPoint(f.o, f.e));
+    const box = unit.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) window.scrollBy(0, box.top - window.innerHeight / 3);
+    const text = range.toString();
+    caretStatus.textContent = "Selected: " + (text.length > 120 ? text.slice(0, 118) + "…" : text);
+  }
+
+  /* Arrows: ←/→ a word, ↑/↓ a sentence; with Shift the selection grows (or shrinks) from where it began. */
+  function moveCaret(key, extend) {
+    const sentence = key === "ArrowUp" || key === "ArrowDown";
+    const dir = key === "ArrowRight" || key === "ArrowDown" ? 1 : -1;
+    if (!caret) {
+      const start = caretStart(sentence);
+      if (!start) return;
+      caret = { a: start, f: start };
+    } else {
+      // Growing or shrinking by a word from a sentence: from its last word (or first, on the left side).
+      const { a } = caret;
+      const words = sentence ? [] : units(paragraphAt(caret.f.o), false).filter((w) => w.s >= caret.f.s && w.e <= caret.f.e);
+      const base = extend && words.length && (dir < 0 ? before(a, caret.f, "e") : before(caret.f, a, "s"))
+        ? words[dir < 0 ? words.length - 1 : 0] : caret.f;
+      const f = step(base, dir, sentence);
+      caret = { a: extend ? a : f, f };
+    }
+    showCaret();
+  }
+
+  function dropCaret() {
+    caret = null;
+    caretStatus.textContent = "";
+  }
+
   /* ---------- keyboard ---------- */
 
   function passageIds() {
@@ -719,13 +890,20 @@
     if (e.key === "Escape") {
       if (!shortcuts.hidden) hide(shortcuts);
       else if (!selectPanel.hidden) hide(selectPanel);
-      else hide(spanPanel);
+      else if (!spanPanel.hidden) hide(spanPanel);
+      else if (caret && !typing) {
+        dropCaret();
+        window.getSelection().removeAllRanges();
+      }
       if (typing) t.blur();
       return;
     }
     if (typing) return;
     const key = e.key;
-    if (key === "?") {
+    if (/^Arrow/.test(key) && (e.shiftKey || caret) && !t.closest(".panel, a, button, summary")) {
+      e.preventDefault();
+      moveCaret(key, e.shiftKey);
+    } else if (key === "?") {
       shortcuts.hidden = !shortcuts.hidden;
       if (!shortcuts.hidden) place(shortcuts, { left: 24, bottom: 80 });
     } else if (key === "Enter" && t.closest("#body .suggest")) {
