@@ -164,6 +164,55 @@ def test_panel_is_a_bottom_sheet_on_a_phone_that_leaves_the_selection_in_view(br
         context.close()
 
 
+def test_a_finger_selection_opens_the_panel_on_a_touch_screen(browser, live_server, demo):
+    """A touch selection fires no mouseup: the panel opens once the selection rests, for that selection."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        open_reader(page, live_server, demo)
+        text = "An escalation has become inevitable."
+        start, end = body_offsets(demo, text)
+        para = page.locator("#body p").first.bounding_box()
+        page.touchscreen.tap(para["x"] + 10, para["y"] + 5)  # a finger on the text: pointerType "touch"
+        assert page.is_hidden("#select-panel")
+        page.evaluate(  # the long press and the handles, as the phone leaves them
+            "([start, end]) => {"
+            + POINT_JS
+            + """
+              const [n1, i1] = point(start), [n2, i2] = point(end);
+              const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
+              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
+            }""",
+            [start, end],
+        )
+        page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
+        assert page.input_value("#select-panel input[name=start]") == str(start)
+        assert page.input_value("#select-panel input[name=end]") == str(end)
+        assert text in page.inner_text("#select-panel [data-selection-quote]")
+    finally:
+        context.close()
+
+
+def test_a_selection_made_by_script_opens_nothing_for_a_mouse_user(page, live_server, demo):
+    """Without a finger the panel still waits for the mouse button or a key (t, Enter): a selection that
+    merely changes (a find-in-page, a script) opens nothing."""
+    open_reader(page, live_server, demo)
+    start, end = body_offsets(demo, "An escalation has become inevitable.")
+    page.mouse.click(5, 5)
+    page.evaluate(
+        "([start, end]) => {"
+        + POINT_JS
+        + """
+          const [n1, i1] = point(start), [n2, i2] = point(end);
+          const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
+          const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
+        }""",
+        [start, end],
+    )
+    page.wait_for_timeout(800)  # longer than the touch path's rest
+    assert page.is_hidden("#select-panel")
+
+
 def test_a_refused_stale_save_shows_the_stored_values(page, live_server, demo):
     charlie = User.objects.create_user("charlie", "charlie@example.org", PASSWORD, is_staff=True)
     span = make(demo, "Qasem Soleimani", "qasem-soleimani")

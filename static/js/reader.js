@@ -712,6 +712,22 @@
     }, 0);
   });
 
+  /* ---------- touch: a finger's selection fires no mouseup; open the panel once the selection rests ---------- */
+  let touching = false;
+  let resting = 0;
+  document.addEventListener("pointerdown", (e) => { touching = e.pointerType === "touch"; });
+  document.addEventListener("selectionchange", () => {
+    if (!touching) return;
+    clearTimeout(resting);
+    resting = setTimeout(() => {
+      const selection = selectionInBody();
+      const f = selectForm.elements;
+      if (!selection || (!selectPanel.hidden && (f.q.value || (+f.start.value === selection.start && +f.end.value === selection.end)))) return;
+      dropCaret();
+      openSelectPanel(selection);
+    }, 500);
+  });
+
   document.addEventListener("click", (e) => {
     const t = e.target;
     const close = t.closest("[data-action=close]");
