@@ -50,6 +50,26 @@ def test_a_digit_tags_with_a_recent_term_after_a_mouse_selection(page, live_serv
     assert page.input_value("#select-panel input[name=q]") == ""  # "1" was not typed as a name
 
 
+def test_a_digit_in_the_passage_panel_adds_a_recent_term(page, live_server, demo):
+    analyst = User.objects.get(username="analyst")
+    iran = Term.objects.get(slug="iran")
+    start, end = body_offsets(demo, "Iran")
+    Span.create_for(demo, start, end, "Iran", by=analyst, term=iran)  # Iran is her last term
+    start, end = body_offsets(demo, "Tehran")
+    tehran = Span.create_for(demo, start, end, "Tehran", by=analyst)  # untagged
+    open_reader(page, live_server, demo)
+
+    page.click(f"#passage-{tehran.pk} .passage-link")
+    add = "#span-panel .add-tag input[name=q]"
+    page.wait_for_selector(add)
+    assert "add-tag-hint" in page.get_attribute(add, "aria-describedby")
+    assert "1–9 add one of your last nine terms" in page.inner_text("#add-tag-hint")
+    page.focus(add)
+    page.keyboard.press("1")
+    page.wait_for_selector(f"#span-panel .span-card[data-span='{tehran.pk}'] .tag:has-text('Iran')")
+    assert [t.term for t in tehran.tags.all()] == [iran]
+
+
 def test_select_tag_and_code_a_claim_with_the_keyboard_alone(page, live_server, demo):
     # Log in without the mouse: the name field has focus as the page opens.
     page.goto(f"{live_server.url}/login/")
