@@ -24,14 +24,16 @@ def test_lead_merges_and_retires_on_the_vocabulary_screens(page, live_server, al
     log_in(page, live_server, "charlie")
     page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
     page.click("text=Merge into…")
-    page.select_option("#id_survivor", value=str(Term.objects.get(slug="mark-esper").pk))
+    page.fill("#id_q", "Esper")
+    page.check(f"input[name=survivor][value='{Term.objects.get(slug='mark-esper').pk}']")
     page.check("#id_confirm")
     page.click("button:has-text('Merge')")
     page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
     assert Tag.objects.get(span=span).term.slug == "mark-esper"
 
     page.goto(f"{live_server.url}/vocabulary/terms/ali-al-sistani/")
-    page.click("button:has-text('Retire')")
+    page.click("text=Retire…")
+    page.click("button:has-text('Retire Ali al-Sistani')")
     page.wait_for_selector(".messages >> text=Retired Ali al-Sistani.")
     page.wait_for_selector(".retired-note >> text=Retired on")
     assert Change.objects.get(term=Term.objects.get(slug="ali-al-sistani"), action="retire").actor == charlie
@@ -42,7 +44,7 @@ def test_analyst_sees_why_she_may_not_curate_and_is_refused_at_the_door(page, li
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
     page.wait_for_selector("text=This term belongs to the shared vocabulary: you may add aliases")
-    for button in ("Edit", "Merge into…", "Retire"):
+    for button in ("Edit", "Merge into…", "Retire…"):
         assert page.locator(".term-actions").get_by_text(button, exact=True).count() == 0
     response = page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
     assert response.status == 403
