@@ -363,7 +363,8 @@ def test_merge_finds_the_survivor_by_name_not_from_a_list_of_every_term(curator_
     assert f'value="{term("mike-pompeo").pk}"' not in html  # never into itself
     # The type-ahead's answer (htmx) is the list alone; events are never offered for an actor.
     fragment = curator_client.get(url, {"q": "strike"}, HTTP_HX_REQUEST="true").content.decode()
-    assert fragment.strip().startswith('<fieldset id="merge-candidates"') and 'name="survivor"' not in fragment
+    assert fragment.strip().startswith('<fieldset id="merge-candidates"')
+    assert 'name="survivor"' not in fragment
     assert "No active actor has a name with “strike”." in fragment
 
 
