@@ -139,3 +139,27 @@ def test_every_screen_fits_its_width_screenshot(browser, live_server, alice, bob
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_vocabulary_and_articles_screens_have_no_serious_accessibility_violations(
+    page, live_server, charlie
+):
+    from tests.axe import violations
+
+    load_demo()
+    log_in(page, live_server, "charlie")
+    found = {}
+    for path in (
+        "/?q=Suleimani",
+        "/?q=Suleimani&literal=1",
+        "/vocabulary/",
+        "/vocabulary/terms/qasem-soleimani/",
+        "/vocabulary/terms/esmail-qaani/merge/?q=Soleimani",
+        "/vocabulary/terms/qasem-soleimani/retire/",
+        "/import/",
+        "/my-work/",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        found[path] = violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
