@@ -366,6 +366,10 @@ def test_merge_finds_the_survivor_by_name_not_from_a_list_of_every_term(curator_
     assert fragment.strip().startswith('<fieldset id="merge-candidates"')
     assert 'name="survivor"' not in fragment
     assert "No active actor has a name with “strike”." in fragment
+    # Find again (without JavaScript, a GET) keeps the term already chosen, matching or not.
+    esper = term("mark-esper").pk
+    html = curator_client.get(url, {"q": "rouhani", "survivor": esper}).content.decode()
+    assert f'name="survivor" value="{esper}" required checked' in html
 
 
 def test_a_refused_merge_keeps_the_name_typed_and_the_term_chosen(curator_client, seed):

@@ -31,6 +31,7 @@ from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
 TERMS_PER_PAGE = 100
 PASSAGES_SHOWN = 200
 HISTORY_SHOWN = 50
+MERGE_CANDIDATES = 12
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -177,16 +178,14 @@ def alias_remove(request: HttpRequest, slug: str, alias_id: int) -> HttpResponse
     return redirect(term)
 
 
-MERGE_CANDIDATES = 12
-
-
 def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
     """Merge a term into another, found by a type-ahead over names (not a list of every term): `q` lists
     the active terms of the same kind that match, each to choose with a radio button. Without
     JavaScript, "Find" reloads the page with the terms found; with htmx the list follows the typing."""
     term = get_term(slug)
     require_curator(request.user, f"Merging {term.label}")
-    form = MergeForm(posted(request), term=term)
+    # A "Find" without JavaScript keeps the term already chosen (a GET, so as the initial choice).
+    form = MergeForm(posted(request), term=term, initial={"survivor": request.GET.get("survivor", "")})
     if request.method == "POST" and form.is_valid():
         try:
             survivor = form.save(by=request.user)
