@@ -23,14 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "docs" / "screens"
 WIDTHS = {390: 844, 768: 1024, 1400: 900}
 
-# Every visible element whose box passes the window's right edge, unless an ancestor scrolls or clips it
-# sideways on purpose (a table's wrapper); and the document's own scroll width.
+# Every visible element whose box passes the window's right edge, unless an ancestor scrolls sideways on
+# purpose (a table's wrapper, overflow-x auto or scroll); and the document's own scroll width.
 OVERFLOW = """() => {
   const edge = document.documentElement.clientWidth;
   const clipped = (el) => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
       const x = getComputedStyle(up).overflowX;
-      if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+      if (x === "auto" || x === "scroll") return true;
     }
     return false;
   };
