@@ -22,9 +22,12 @@ def names_of_terms(phrases: Sequence[str]) -> dict[str, TermNames]:
         if fold(phrase):
             by_key[fold(phrase)].append(phrase)
     holders = defaultdict(set)
-    for key, term_id in Alias.objects.filter(key__in=list(by_key)).values_list("key", "term_id"):
+    # A merged term's names live on at its survivor (its label became an alias there).
+    aliases = Alias.objects.filter(key__in=list(by_key), term__merged_into__isnull=True)
+    for key, term_id in aliases.values_list("key", "term_id"):
         holders[key].add(term_id)
-    for key, term_id in Term.objects.filter(label_key__in=list(by_key)).values_list("label_key", "pk"):
+    labels = Term.objects.filter(label_key__in=list(by_key), merged_into__isnull=True)
+    for key, term_id in labels.values_list("label_key", "pk"):
         holders[key].add(term_id)
     named = {key: ids.pop() for key, ids in holders.items() if len(ids) == 1}
     if not named:

@@ -122,3 +122,11 @@ def test_postgresql_searches_names_on_the_stored_vector(demo):
     assert Article.objects.search("Soleimany").count() == 5
     assert Article.objects.search("Sulaymani").count() == 5
     assert Article.objects.search("Sulaymani", literal=True).count() == 0
+
+
+def test_the_label_of_a_merged_term_finds_the_names_of_its_survivor(quds, charlie):
+    old = Term.objects.create(slug="qods", kind="actor", label="Qods")
+    old.ensure_label_alias(by=charlie)
+    old.merge_into(quds, by=charlie)
+    [name] = read_search("Qods").names
+    assert name.term == "Quds Force" and "Qods Force" in name.names
