@@ -44,8 +44,9 @@ bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, agree
 		$(PY) $$b || exit 1; \
 	done
 
-screenshots: $(STAMP) ## Remake the README screenshots under docs/ in real Chromium
+screenshots: $(STAMP) ## Remake the screenshots under docs/ and docs/screens/ in real Chromium (pngquant, if installed, shrinks them)
 	MARGINALIA_SCREENSHOTS=1 $(VENV)/bin/pytest -q -m browser -k screenshot
+	@if command -v pngquant >/dev/null; then pngquant --force --ext .png --quality 70-95 --skip-if-larger docs/screens/*.png || true; fi
 
 clean: ## Remove the venv and the SQLite database
 	rm -rf $(VENV) db.sqlite3 staticfiles

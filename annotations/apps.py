@@ -8,12 +8,16 @@ class AnnotationsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
+        from annotations.article_search import names_of_terms
         from annotations.models import visibility
         from corpus.models import register_passage_filter
+        from corpus.search import register_name_expander
         from corpus.signals import article_analysed
 
         article_analysed.connect(_warm_suggestions, dispatch_uid="annotations-warm-suggestions")
         register_passage_filter(_visible_passages)
+        # The Articles search: a vocabulary name finds every name of its term.
+        register_name_expander(names_of_terms)
         # Independent coding reads an article's blind rows once per request (visibility.blind_rows).
         request_started.connect(visibility.request_started, dispatch_uid="annotations-visibility-start")
         request_finished.connect(visibility.request_finished, dispatch_uid="annotations-visibility-end")

@@ -156,7 +156,7 @@ class SpanFilterForm(forms.Form):
     analyst = ValuesField(required=False)
     created_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     created_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
-    q = forms.CharField(required=False, max_length=500, strip=True)
+    q = forms.CharField(required=False, max_length=500, strip=True, label="Text in quote or notes")
     coding = forms.ChoiceField(
         required=False,
         choices=[("", "Every coding"), ("adjudicated", "Adjudicated only"), ("analysts", "Analysts' own")],
@@ -164,6 +164,7 @@ class SpanFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         required=False,
+        label="Order",
         choices=[("", "Default order"), *SORT_LABELS.items()],
         error_messages={
             "invalid_choice": "“%(value)s” is not a sort order; use created, updated, article, published "
@@ -221,6 +222,14 @@ class SpanFilterForm(forms.Form):
         if unknown:
             raise forms.ValidationError("No analyst called " + ", ".join(f"“{n}”" for n in unknown) + ".")
         return [found[name] for name in dict.fromkeys(wanted)]
+
+    def labelled_errors(self) -> list[tuple[str, list[str]]]:
+        """The errors under the labels the screen shows ("Published to", not published_to); a parameter
+        that is no field of this form keeps its own name."""
+        return [
+            (self[name].label if name in self.fields else name, list(errors))
+            for name, errors in self.errors.items()
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from annotations.folding import fold
 from annotations.models import Change, Term
+from ops.inputs import parse_id
 
 MAX_VOCABULARY_UPLOAD = 5 * 1024 * 1024
 
@@ -201,6 +202,16 @@ class MergeForm(forms.Form):
         self.term = term
         super().__init__(*args, **kwargs)
         self.fields["survivor"].queryset = Term.objects.active().filter(kind=term.kind).exclude(pk=term.pk)
+
+    def candidates(self, query: str, limit: int) -> list[Term]:
+        """The terms this one may merge into whose names match `query`, best match first, each with
+        its usage; the term already chosen stays among them."""
+        choices = self.fields["survivor"].queryset
+        found = list(choices.matching(query).with_usage()[:limit]) if fold(query) else []
+        chosen = parse_id(str(self["survivor"].value() or ""))
+        if chosen is not None and all(term.pk != chosen for term in found):
+            found[:0] = list(choices.filter(pk=chosen).with_usage())
+        return found
 
     def save(self, *, by) -> Term:
         survivor = self.cleaned_data["survivor"]

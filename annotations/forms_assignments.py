@@ -15,7 +15,7 @@ from corpus.forms import ArticleFilterForm
 from corpus.models import Article
 from ops.inputs import parse_id
 
-ARTICLE_FILTER_PARAMS = ("q", "source", "published_from", "published_to")
+ARTICLE_FILTER_PARAMS = ("q", "literal", "source", "published_from", "published_to")
 
 
 class ArticleChoice:

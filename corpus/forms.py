@@ -9,6 +9,7 @@ from django import forms
 from corpus.cleaning import parse_published
 from corpus.importers import TEXT_EXTENSIONS
 from corpus.models import Source
+from corpus.search import read_search
 
 
 class ArticleFilterForm(forms.Form):
@@ -23,14 +24,16 @@ class ArticleFilterForm(forms.Form):
     )
     published_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(choices=SORTS, required=False, label="Sort")
+    literal = forms.BooleanField(required=False, label="Only the words as typed")
 
     def filter(self, articles):
         """The articles this filter keeps, in its order. An invalid field is reported and left out;
-        the valid ones still apply."""
+        the valid ones still apply. `search` then tells what was searched (names and their variants)."""
         self.is_valid()
         data = self.cleaned_data
         source = data.get("source")
-        articles = articles.search(data.get("q", "")).from_source(source.pk if source else None)
+        self.search = read_search(data.get("q", ""), literal=data.get("literal", False))
+        articles = articles.search(self.search).from_source(source.pk if source else None)
         articles = articles.published_between(data.get("published_from"), data.get("published_to"))
         return articles.by_date(oldest_first=data.get("sort") == "oldest")
 

@@ -13,6 +13,8 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
+from corpus.search import ArticleSearch, matching, plain_matching, read_search
+
 
 class Source(models.Model):
     class Reliability(models.TextChoices):
@@ -51,22 +53,17 @@ def register_passage_filter(narrow: Callable[[models.QuerySet, Any], models.Quer
 
 
 class ArticleQuerySet(models.QuerySet):
-    def search(self, query: str) -> ArticleQuerySet:
-        """Title and body search: PostgreSQL full text (indexed) or a plain fallback on SQLite."""
-        query = query.strip()
-        if not query:
+    def search(self, query: str | ArticleSearch, *, literal: bool = False) -> ArticleQuerySet:
+        """Title, authors and text: PostgreSQL full text (indexed) or a plain match on SQLite. A name
+        in the query finds every name of its term too, unless `literal` (corpus.search.read_search)."""
+        search = query if isinstance(query, ArticleSearch) else read_search(query, literal=literal)
+        if not search:
             return self
         if connection.vendor == "postgresql":
-            from corpus.search import matching
-
             # alias(), not annotate(): the live vector is only filtered on, never selected or grouped by.
-            alias, condition = matching(query)
+            alias, condition = matching(search)
             return self.alias(**alias).filter(condition)
-        filtered = self
-        for word in query.split():
-            in_title_or_authors = models.Q(title__icontains=word) | models.Q(authors__icontains=word)
-            filtered = filtered.filter(in_title_or_authors | models.Q(body__icontains=word))
-        return filtered
+        return self.filter(plain_matching(search))
 
     def from_source(self, source_id: int | str | None) -> ArticleQuerySet:
         return self.filter(source_id=source_id) if source_id else self

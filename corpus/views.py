@@ -27,6 +27,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     Article.attach_passage_counts(page.object_list, viewer=request.user)
     context = {
         "form": form,
+        "search": form.search,
         "page_obj": page,
         "filtered": any(request.GET.get(key) for key in ("q", "source", "published_from", "published_to")),
         "any_articles": page.paginator.count > 0 or Article.objects.exists(),

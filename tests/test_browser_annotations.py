@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import SavedSet
-from tests.annotated_world import build_world, make_span
+from tests.annotated_world import build_world, make_article, make_span
 from tests.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,3 +100,82 @@ def test_screenshot_of_the_annotations_screen(page, live_server, world):
     if os.environ.get("MARGINALIA_SCREENSHOTS") == "1":
         DOCS.mkdir(exist_ok=True)
         page.screenshot(path=str(DOCS / "annotations.png"), full_page=True)
+
+
+# --- Issue 11: the screen as an analyst lives in it all day ----------------------------------------------
+
+# Every control of the filter box whose right edge passes the box's own (the box is measured inside its
+# border).
+SPILLS_OUT = """() => {
+  const form = document.querySelector("#span-filter");
+  const box = form.getBoundingClientRect();
+  return [...form.querySelectorAll("label, input, select, fieldset, button, a")]
+    .map((el) => [el, el.getBoundingClientRect()])
+    .filter(([el, at]) => at.width > 0 && at.right > box.right - 1)
+    .map(([el, at]) => (el.id || el.tagName) + " right=" + Math.round(at.right));
+}"""
+
+
+def test_two_downloads_of_a_saved_set_have_distinct_names_with_set_and_format(page, live_server, world):
+    SavedSet.objects.create(owner=world.us_kills.created_by, name="IRGC agents", query="term=irgc")
+    open_screen(page, live_server)
+    page.locator("#saved-sets").get_by_role("link", name="IRGC agents").click()
+    expect(page.locator("#passage-count")).to_have_text("3 passages")
+    expect(page.locator(".set-bar .count")).to_contain_text("the set “IRGC agents”")
+    names = []
+    for label in ("CSV", "CSV for Excel"):
+        with page.expect_download() as download_info:
+            page.locator(".downloads").get_by_role("link", name=label, exact=True).click()
+        names.append(download_info.value.suggested_filename)
+    plain, excel = names
+    assert plain != excel
+    assert plain.startswith("marginalia-irgc-agents-") and plain.endswith(".csv"), plain
+    assert excel.startswith("marginalia-irgc-agents-") and excel.endswith("-excel.csv"), excel
+
+
+def test_at_phone_width_the_filters_stay_inside_their_box(page, live_server, world):
+    # A real title's length: the Article choice is as wide as its longest title.
+    title = "What led to the US killing of top Iranian Commander Qasem Soleimani and what lies ahead?"
+    article = make_article(title, "Soleimani was killed. " * 5, world.france24, None)
+    make_span(article, "Soleimani", world.us_kills.created_by, tags=((world.soleimani, "target"),))
+    log_in(page, live_server, "alice")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for view in ("", "?view=claims"):
+        page.goto(f"{live_server.url}/annotations/{view}")
+        page.wait_for_selector("#span-filter")
+        assert page.evaluate(SPILLS_OUT) == [], view
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_backwards_date_range_names_the_field_by_its_label_keeps_the_dates(page, live_server, world):
+    open_screen(page, live_server)
+    page.fill("#id_published_from", "2020-02-01")
+    page.fill("#id_published_to", "2020-01-01")
+    page.click("#span-filter button[type=submit]")
+    errors = page.locator(".filter-errors")
+    expect(errors).to_contain_text("Published to: The published range ends (2020-01-01) before it starts")
+    assert "published_to" not in errors.inner_text()
+    assert page.input_value("#id_published_from") == "2020-02-01"
+    assert page.input_value("#id_published_to") == "2020-01-01"
+    # The whole page, as a bookmark or without JavaScript, says the same.
+    page.goto(f"{live_server.url}/annotations/?published_from=2020-02-01&published_to=2020-01-01")
+    expect(page.locator(".filter-errors")).to_contain_text("Published to:")
+    assert page.input_value("#id_published_to") == "2020-01-01"
+
+
+def test_no_saved_set_yet_names_the_button_as_it_is(page, live_server, world):
+    open_screen(page, live_server)
+    expect(page.locator("#saved-sets")).to_contain_text("then “Save set”")
+    assert page.locator(".save-set button").inner_text() == "Save set"
+
+
+def test_the_annotations_screen_has_no_serious_accessibility_violations(page, live_server, world):
+    from tests.axe import violations
+
+    open_screen(page, live_server)
+    assert violations(page) == []
+    page.goto(f"{live_server.url}/annotations/?view=claims")
+    page.wait_for_selector("#span-filter")
+    assert violations(page) == []
+    page.goto(f"{live_server.url}/annotations/?published_from=2020-02-01&published_to=2020-01-01")
+    assert violations(page) == []

@@ -72,3 +72,33 @@ def test_source_filter_applies_on_change(page, live_server, demo):
     page.select_option("#id_source", label="Tablet")
     expect(page.locator("#article-results td.article-title")).to_have_count(1)
     assert page.locator("#article-results td.article-title").inner_text() == "U.S. Kills Qassem Soleimani"
+
+
+def test_a_spelling_the_vocabulary_knows_finds_every_article_naming_the_term(page, live_server, demo):
+    from annotations.models import Term
+    from annotations.permissions import OPERATOR
+
+    soleimani = Term.objects.get(slug="qasem-soleimani")
+    soleimani.add_alias("Soleimany", by=OPERATOR)
+    # PostgreSQL stems "Soleimany" to "soleimani" even as typed; "Sulaymani" is read as it is on both.
+    soleimani.add_alias("Sulaymani", by=OPERATOR)
+    log_in(page, live_server, DEMO_USERNAME, DEMO_PASSWORD)
+    titles = page.locator("#article-results td.article-title")
+    expect(titles).to_have_count(5)
+
+    page.fill("#id_q", "Soleimany")
+    expect(page.locator("#names-searched")).to_contain_text("“Soleimany” is a name of Qasem Soleimani")
+    expect(titles).to_have_count(5)
+
+    page.fill("#id_q", "Sulaymani")
+    names = page.locator("#names-searched")
+    expect(names).to_contain_text("“Sulaymani” is a name of Qasem Soleimani: also searched")
+    expect(names).to_contain_text("Qasem Soleimani, Qassem Soleimani")
+    expect(titles).to_have_count(5)
+
+    page.get_by_role("link", name="Search only the words as typed (“Sulaymani”)").click()
+    expect(page.locator("#article-results")).to_contain_text("No articles match this search.")
+    expect(page.locator("#names-searched")).to_contain_text("Searched only the words as typed.")
+    assert page.is_checked("#id_literal")
+    page.uncheck("#id_literal")
+    expect(titles).to_have_count(5)

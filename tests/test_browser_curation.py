@@ -24,14 +24,16 @@ def test_lead_merges_and_retires_on_the_vocabulary_screens(page, live_server, al
     log_in(page, live_server, "charlie")
     page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
     page.click("text=Merge into…")
-    page.select_option("#id_survivor", value=str(Term.objects.get(slug="mark-esper").pk))
+    page.fill("#id_q", "Esper")
+    page.check(f"input[name=survivor][value='{Term.objects.get(slug='mark-esper').pk}']")
     page.check("#id_confirm")
     page.click("button:has-text('Merge')")
     page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
     assert Tag.objects.get(span=span).term.slug == "mark-esper"
 
     page.goto(f"{live_server.url}/vocabulary/terms/ali-al-sistani/")
-    page.click("button:has-text('Retire')")
+    page.click("text=Retire…")
+    page.click("button:has-text('Retire Ali al-Sistani')")
     page.wait_for_selector(".messages >> text=Retired Ali al-Sistani.")
     page.wait_for_selector(".retired-note >> text=Retired on")
     assert Change.objects.get(term=Term.objects.get(slug="ali-al-sistani"), action="retire").actor == charlie
@@ -42,7 +44,7 @@ def test_analyst_sees_why_she_may_not_curate_and_is_refused_at_the_door(page, li
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
     page.wait_for_selector("text=This term belongs to the shared vocabulary: you may add aliases")
-    for button in ("Edit", "Merge into…", "Retire"):
+    for button in ("Edit", "Merge into…", "Retire…"):
         assert page.locator(".term-actions").get_by_text(button, exact=True).count() == 0
     response = page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
     assert response.status == 403
@@ -66,3 +68,69 @@ def test_the_eleventh_login_after_ten_failures_shows_the_lockout(page, live_serv
     page.wait_for_selector("[role=alert] >> text=Too many failed log-ins for “alice” from this address")
     assert page.url == f"{live_server.url}/login/"
     assert page.input_value("#id_username") == "alice"
+
+
+def test_retire_shows_how_many_passages_use_the_term_and_cancel_changes_nothing(
+    page, live_server, alice, charlie
+):
+    load_vocabulary(SEED)
+    from tests.test_vocabulary_views import tagged_passage
+
+    sistani = Term.objects.get(slug="ali-al-sistani")
+    tagged_passage(sistani, alice)
+    tagged_passage(sistani, alice, role="mentioned")
+    log_in(page, live_server, "charlie")
+    page.goto(f"{live_server.url}{sistani.get_absolute_url()}")
+    page.click("text=Retire…")
+    page.wait_for_selector(".retire-count >> text=2 passages")
+    assert "2 passages in 1 article use Ali al-Sistani." in page.inner_text(".retire-count")
+    page.click("text=Cancel")
+    page.wait_for_url(f"{live_server.url}{sistani.get_absolute_url()}")
+    assert not Term.objects.get(slug="ali-al-sistani").is_retired
+    assert not Change.objects.filter(term=sistani, action="retire").exists()
+
+    page.click("text=Retire…")
+    page.click("button:has-text('Retire Ali al-Sistani')")
+    page.wait_for_selector(".messages >> text=Retired Ali al-Sistani.")
+    assert Term.objects.get(slug="ali-al-sistani").is_retired
+
+
+def test_merge_finds_the_survivor_by_typing_part_of_its_name(page, live_server, alice, charlie):
+    load_vocabulary(SEED)
+    from tests.test_vocabulary_views import tagged_passage
+
+    span = tagged_passage(Term.objects.get(slug="mike-pompeo"), alice)
+    log_in(page, live_server, "charlie")
+    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
+    assert page.locator("select").count() == 0  # no drop-down of every actor
+    assert page.locator("#merge-candidates input[name=survivor]").count() == 0
+    page.locator("#id_q").press_sequentially("esp", delay=50)  # typed, as an analyst types
+    esper = Term.objects.get(slug="mark-esper")
+    choice = page.locator(f"#merge-candidates input[name=survivor][value='{esper.pk}']")
+    choice.wait_for()
+    assert page.locator("#merge-candidates input[name=survivor]").count() < 5
+    assert page.url.endswith("/merge/")  # the list followed the typing; the page stayed
+    choice.check()
+    page.check("#id_confirm")
+    page.click("button:has-text('Merge')")
+    page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
+    assert Tag.objects.get(span=span).term == esper
+
+
+def test_merge_works_without_javascript(browser, live_server, alice, charlie):
+    load_vocabulary(SEED)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "charlie")
+        page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
+        page.fill("#id_q", "Esper")
+        page.click("button:has-text('Find')")
+        esper = Term.objects.get(slug="mark-esper")
+        page.check(f"#merge-candidates input[name=survivor][value='{esper.pk}']")
+        page.check("#id_confirm")
+        page.click("button:has-text('Merge')")
+        page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
+        assert Term.objects.get(slug="mike-pompeo").merged_into == esper
+    finally:
+        context.close()

@@ -93,22 +93,22 @@ def test_htmx_gets_the_results_and_a_canonical_url(alice_client, claims):
 
 
 @pytest.mark.parametrize(
-    "params, message",
+    "params, label, message",
     [
-        ({"stance": "angry"}, "“angry” is not a stance"),
-        ({"speaker": "nobody"}, "No actor with id “nobody” in the vocabulary."),
-        ({"contested": "maybe"}, "“maybe” is not yes or no."),
-        ({"target": "hezbolah"}, "No term with id “hezbolah”"),
+        ({"stance": "angry"}, "Stance", "“angry” is not a stance"),
+        ({"speaker": "nobody"}, "Speaker", "No actor with id “nobody” in the vocabulary."),
+        ({"contested": "maybe"}, "Contested", "“maybe” is not yes or no."),
+        ({"target": "hezbolah"}, "Target", "No term with id “hezbolah”"),
     ],
 )
-def test_bad_claim_filter_is_a_400_naming_the_parameter_with_the_screen_kept(
-    alice_client, claims, params, message
+def test_bad_claim_filter_is_a_400_naming_the_field_with_the_screen_kept(
+    alice_client, claims, params, label, message
 ):
     response = alice_client.get(LIST, {"view": "claims", **params})
     assert response.status_code == 400
     html = response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
-    name = next(iter(params))
-    assert f"<strong>{name}</strong>: {message}" in html
+    # The screen names the field as its label does; the download's 400 names the parameter.
+    assert f"<strong>{label}</strong>: {message}" in html
     assert 'id="span-filter"' in html  # the screen is still there to fix it
     htmx = alice_client.get(LIST, {"view": "claims", **params}, headers={"HX-Request": "true"})
     assert htmx.status_code == 400 and "HX-Push-Url" not in htmx

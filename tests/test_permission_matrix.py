@@ -245,7 +245,7 @@ PERMISSIONS: dict[str, Row] = {
         data=lambda w: {"survivor": w.survivor.pk, "confirm": "on"},
     ),
     "annotations:term-retire": Row(
-        get=POST_ONLY,
+        get=CURATORS,  # the confirmation, with the number of passages
         post="login 403 403 302 302",
         args=lambda w: {"slug": w.shared_term.slug},
         data=lambda w: {"action": "retire"},

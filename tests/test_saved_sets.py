@@ -159,3 +159,18 @@ def test_an_invalid_filter_is_not_saved(alice_client, world):
 
 def test_saving_needs_a_post(alice_client, world):
     assert alice_client.get(SAVE).status_code == 405
+
+
+def test_the_screen_showing_a_saved_set_names_its_downloads_after_it(client, bob, world, irgc_sources):
+    client.force_login(bob)  # anyone's set: the team's
+    html = client.get(irgc_sources.get_absolute_url()).content.decode()
+    assert "the set “IRGC as source”" in html
+    assert "format=csv&amp;bom=1&amp;term=irgc&amp;role=source&amp;name=IRGC+as+source" in html
+    response = client.get(
+        EXPORT, {"format": "csv", "bom": "1", "term": "irgc", "role": "source", "name": "IRGC as source"}
+    )
+    assert 'filename="marginalia-irgc-as-source-' in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('-excel.csv"')
+    # Another filter is no set: its downloads are named as before.
+    html = client.get(LIST, {"term": "irgc"}).content.decode()
+    assert "name=IRGC" not in html and "the set “" not in html

@@ -322,12 +322,13 @@ def test_analyst_without_permission_cannot_merge_or_retire(alice_client, seed):
     pompeo = term("mike-pompeo")
     assert not pompeo.is_retired and pompeo.merged_into is None
     html = alice_client.get(pompeo.get_absolute_url()).content.decode()
-    assert "Merge into…" not in html and ">Retire<" not in html
+    assert "Merge into…" not in html and ">Retire…<" not in html
+    assert alice_client.get(retire).status_code == 403
 
 
 def test_curator_sees_merge_and_retire(curator_client, seed):
     html = curator_client.get(term("mike-pompeo").get_absolute_url()).content.decode()
-    assert "Merge into…" in html and ">Retire</button>" in html
+    assert "Merge into…" in html and ">Retire…</a>" in html
 
 
 def test_curator_merges_two_terms(curator_client, seed, alice, curator):
@@ -350,6 +351,46 @@ def test_merge_needs_a_confirmation_and_a_same_kind_survivor(curator_client, see
     response = curator_client.post(url, {"survivor": term("protest").pk, "confirm": "on"})
     assert "Choose an active term of the same kind to merge into." in response.content.decode()
     assert not term("mike-pompeo").is_retired
+
+
+def test_merge_finds_the_survivor_by_name_not_from_a_list_of_every_term(curator_client, seed):
+    url = reverse("annotations:term-merge", args=["mike-pompeo"])
+    html = curator_client.get(url).content.decode()
+    assert "<select" not in html and 'name="survivor"' not in html
+    html = curator_client.get(url, {"q": "esper"}).content.decode()
+    assert f'name="survivor" value="{term("mark-esper").pk}"' in html
+    assert html.count('name="survivor"') == 1
+    assert f'value="{term("mike-pompeo").pk}"' not in html  # never into itself
+    # The type-ahead's answer (htmx) is the list alone; events are never offered for an actor.
+    fragment = curator_client.get(url, {"q": "strike"}, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.strip().startswith('<fieldset id="merge-candidates"')
+    assert 'name="survivor"' not in fragment
+    assert "No active actor has a name with “strike”." in fragment
+    # Find again (without JavaScript, a GET) keeps the term already chosen, matching or not.
+    esper = term("mark-esper").pk
+    html = curator_client.get(url, {"q": "rouhani", "survivor": esper}).content.decode()
+    assert f'name="survivor" value="{esper}" required checked' in html
+
+
+def test_a_refused_merge_keeps_the_name_typed_and_the_term_chosen(curator_client, seed):
+    url = reverse("annotations:term-merge", args=["mike-pompeo"])
+    esper = term("mark-esper").pk
+    response = curator_client.post(url, {"q": "esper", "survivor": esper})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Tick the box to confirm the merge." in html
+    assert 'value="esper"' in html
+    assert f'name="survivor" value="{esper}" required checked' in html
+
+
+def test_retire_asks_first_naming_the_passages_that_use_the_term(curator_client, seed, alice):
+    span = tagged_passage(term("hadi-al-amiri"), alice)
+    Tag.objects.create(span=span, term=term("hadi-al-amiri"), role="target", created_by=alice)  # counted once
+    tagged_passage(term("hadi-al-amiri"), alice)
+    url = reverse("annotations:term-retire", args=["hadi-al-amiri"])
+    html = curator_client.get(url).content.decode()
+    assert "<strong>2 passages</strong> in 1 article use Hadi al-Amiri." in html
+    assert 'name="action" value="retire"' in html
+    assert not term("hadi-al-amiri").is_retired  # asking changes nothing
 
 
 def test_curator_retires_and_brings_back_a_term(curator_client, seed, curator):

@@ -36,6 +36,7 @@ from corpus.models import Article, Source
 from ops.inputs import parse_id
 
 PER_PAGE = 50
+MAX_DOWNLOAD_NAME = 80
 DEFAULT_SORT = "-created"
 ROLE_ORDER = [Tag.Role.SOURCE, Tag.Role.AGENT, Tag.Role.TARGET, Tag.Role.MENTIONED, Tag.Role.EVENT]
 # (label, export parameters) of the download buttons, in the order analysts reach for them.
@@ -121,9 +122,9 @@ def export(request: HttpRequest) -> HttpResponse:
         saved_set = get_object_or_404(SavedSet, pk=_as_id(request.GET["set"]))
         filter_form, set_name = saved_set.filter_form(), saved_set.name
     elif FORMATS[fmt].claims:
-        filter_form, set_name = ClaimFilterForm(request.GET, user=request.user), ""
+        filter_form, set_name = ClaimFilterForm(request.GET, user=request.user), _download_name(request)
     else:
-        filter_form, set_name = filter_form_for(request.GET, user=request.user), ""
+        filter_form, set_name = filter_form_for(request.GET, user=request.user), _download_name(request)
     if not filter_form.is_valid():
         problems = " ".join(f"{name}: {' '.join(errors)}" for name, errors in filter_form.errors.items())
         return HttpResponseBadRequest(f"The filter has errors. {problems}", content_type="text/plain")
@@ -158,6 +159,12 @@ def export(request: HttpRequest) -> HttpResponse:
     filename = export_filename(fmt, set_name or None, timezone.localdate(), bom=bom)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _download_name(request: HttpRequest) -> str:
+    """The name a download of the current filter carries in its file name (`name=`): the saved set the
+    screen shows, so that the CSV of "IRGC agents" is not marginalia-all-….csv."""
+    return request.GET.get("name", "").strip()[:MAX_DOWNLOAD_NAME]
 
 
 def _format_mismatch(fmt: str, set_name: str) -> str:
@@ -237,7 +244,19 @@ def _list_context(
     }
     if claims_view:
         context.update(claims_list.claims_context(filter_form, query))
+    shown = _set_shown(context["saved_sets"], query, request.user)
+    if shown is not None:
+        # The downloads of a saved set's filter carry its name into their file names.
+        name = urlencode({"name": shown.name})
+        context["downloads"] = [(label, f"{url}&{name}") for label, url in context["downloads"]]
+    context["set_shown"] = shown
     return context
+
+
+def _set_shown(saved_sets: list[SavedSet], query: str, user) -> SavedSet | None:
+    """The saved set whose filter the screen shows, the analyst's own first."""
+    matching = [saved_set for saved_set in saved_sets if query and saved_set.query == query]
+    return next((s for s in matching if s.owner_id == user.pk), matching[0] if matching else None)
 
 
 def _base_query(filter_form: SpanFilterForm) -> str:

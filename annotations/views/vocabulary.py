@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.forms import AliasForm, MergeForm, TermForm, VocabularyFilterForm, VocabularyImportForm
 from annotations.models import Alias, Change, Term
@@ -31,6 +31,7 @@ from annotations.vocabulary import export_vocabulary, load_vocabulary_bytes
 TERMS_PER_PAGE = 100
 PASSAGES_SHOWN = 200
 HISTORY_SHOWN = 50
+MERGE_CANDIDATES = 12
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -178,9 +179,13 @@ def alias_remove(request: HttpRequest, slug: str, alias_id: int) -> HttpResponse
 
 
 def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
+    """Merge a term into another, found by a type-ahead over names (not a list of every term): `q` lists
+    the active terms of the same kind that match, each to choose with a radio button. Without
+    JavaScript, "Find" reloads the page with the terms found; with htmx the list follows the typing."""
     term = get_term(slug)
     require_curator(request.user, f"Merging {term.label}")
-    form = MergeForm(posted(request), term=term)
+    # A "Find" without JavaScript keeps the term already chosen (a GET, so as the initial choice).
+    form = MergeForm(posted(request), term=term, initial={"survivor": request.GET.get("survivor", "")})
     if request.method == "POST" and form.is_valid():
         try:
             survivor = form.save(by=request.user)
@@ -189,16 +194,36 @@ def term_merge(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Merged {term.label} into {survivor.label}.")
             return redirect(survivor)
-    context = {"term": term, "form": form, "usage": term.passages().count(), "is_retired": term.is_retired}
+    query = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
+    context = {
+        "term": term,
+        "form": form,
+        "q": query,
+        "candidates": form.candidates(query, MERGE_CANDIDATES),
+        "chosen": str(form["survivor"].value() or ""),
+        "usage": term.passages().count(),
+        "is_retired": term.is_retired,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "annotations/term_merge.html#candidates", context)
     return render(request, "annotations/term_merge.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def term_retire(request: HttpRequest, slug: str) -> HttpResponse:
-    """One view for both directions: action=retire or action=unretire."""
+    """GET asks for confirmation, naming how many passages use the term; POST action=retire retires it,
+    action=unretire brings it back (no confirmation needed: nothing is lost either way)."""
     term = get_term(slug)
     action = request.POST.get("action", "retire")
     require_curator(request.user, f"{'Bringing back' if action == 'unretire' else 'Retiring'} {term.label}")
+    if request.method == "GET":
+        passages = term.passages().filter(tag_visible_q(request.user))
+        context = {
+            "term": term,
+            "passage_count": passages.values("span_id").distinct().count(),
+            "article_count": passages.values("span__article_id").distinct().count(),
+        }
+        return render(request, "annotations/term_retire.html", context)
     if action not in {"retire", "unretire"}:
         return HttpResponseBadRequest("action must be retire or unretire")
     try:
