@@ -28,6 +28,9 @@ def server_env(database_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain http on loopback: no redirect to https (the cookies stay Secure; the clients keep them).
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "marginalia.settings",
         "MARGINALIA_SUGGESTIONS": os.environ.get("MARGINALIA_SUGGESTIONS", "1"),
     }
