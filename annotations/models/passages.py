@@ -163,7 +163,16 @@ class SpanQuerySet(models.QuerySet):
         query, no model instance per passage or tag: on a 10,000-passage article those would be most of
         the page's cost); with `with_terms`, also the ids of the terms they use (one more query), for
         the side list's menu."""
-        kinds = (
+        rows = BodyRows(BodyRow(*row) for row in self.body_query())
+        rows.term_ids = set()
+        if with_terms and rows:
+            tags = Tag.objects.filter(span__in=self.values("pk")).order_by()
+            rows.term_ids = set(tags.values_list("term_id", flat=True).distinct())
+        return rows
+
+    def body_query(self) -> models.QuerySet:
+        """for_body's one query, not yet run: (pk, start, end, kind_bits, claimed) of each passage."""
+        return (
             self.values("pk", "start", "end")
             .annotate(
                 kind_bits=Max(
@@ -174,12 +183,6 @@ class SpanQuerySet(models.QuerySet):
             )
             .values_list("pk", "start", "end", "kind_bits", "claimed")
         )
-        rows = BodyRows(BodyRow(*row) for row in kinds)
-        rows.term_ids = set()
-        if with_terms and rows:
-            tags = Tag.objects.filter(span__in=self.values("pk")).order_by()
-            rows.term_ids = set(tags.values_list("term_id", flat=True).distinct())
-        return rows
 
     def for_reader(self) -> list[SpanRow]:
         """What the side list shows of each passage, as light rows (no model instance per passage,
@@ -348,11 +351,14 @@ class Span(models.Model):
                 created_by=by,
             )
             after = span.snapshot(tagged=False)
-            _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=after, **span._ids())
-            if term is not None:
-                span._tag(term, role, by, first=True)
-            if note.strip():
-                span._note(note, by)
+            written = [
+                _record(by, "create", span, f"Marked “{_clip(span.quote)}”", after=after, **span._ids())
+            ]
+            tags = [span._tag(term, role, by, first=True, written=written)] if term is not None else []
+            notes = [span._note(note, by, written=written)] if note.strip() else []
+        # What it holds is known without asking: the panel and the side list show it as it is.
+        span.tag_list, span.note_list, span.claim_list = tags, notes, []
+        span.written = written[::-1]  # its history, newest first
         return span
 
     @staticmethod
@@ -428,12 +434,13 @@ class Span(models.Model):
         who = change.actor.get_username() if change.actor else "someone"
         return f"Someone else changed this passage ({who}, {timesince(change.at)} ago); reload it."
 
-    def _tag(self, term: Term, role: str, by, *, first: bool = False) -> Tag:
-        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate)."""
+    def _tag(self, term: Term, role: str, by, *, first: bool = False, written: list | None = None) -> Tag:
+        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). The history
+        line is appended to `written` when given."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
         tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
-        _record(
+        change = _record(
             by,
             "create",
             tag,
@@ -442,11 +449,13 @@ class Span(models.Model):
             term_id=term.pk,
             **self._ids(),
         )
+        if written is not None:
+            written.append(change)
         return tag
 
-    def _note(self, text: str, by) -> Note:
+    def _note(self, text: str, by, *, written: list | None = None) -> Note:
         note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
-        _record(
+        change = _record(
             by,
             "create",
             note,
@@ -454,6 +463,8 @@ class Span(models.Model):
             after={"text": note.text},
             **self._ids(),
         )
+        if written is not None:
+            written.append(change)
         return note
 
     def add_tag(self, term: Term, role: str, *, by, version: int | str | None) -> Tag:
