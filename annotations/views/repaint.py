@@ -43,6 +43,8 @@ from corpus.models import Article
 from ops.compiled import Compiled
 
 HISTORY_LENGTH = 30
+# A paragraph with more passages than this is repainted in part after a save (paragraphs_html).
+CROWDED = 40
 
 
 def panel_context(request: HttpRequest, span: Span) -> dict:
@@ -112,11 +114,18 @@ def next_passage(request: HttpRequest, article: Article, side: SideList, key) ->
     return side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
 
 
-def paragraphs_html(request: HttpRequest, article: Article, indexes: list[int]) -> str:
+def paragraphs_html(
+    request: HttpRequest, article: Article, indexes: list[int], changed: Span | None = None
+) -> str:
     """These paragraphs (indexes in order), repainted for out-of-band swaps, with the vocabulary
     suggestions that no passage covers now (when the analyst has them shown). A change to a passage
     repaints the paragraphs it lies in (`paragraphs_touching`); a rejected suggestion, those that showed
-    it (views/suggestions.py)."""
+    it (views/suggestions.py).
+
+    With the `changed` passage, a crowded paragraph (more than CROWDED passages in it) is not sent
+    whole: only its parts between the nearest boundaries of other passages around the changed one
+    (rendering.py `ranges`; reader.js puts them in place), so that a save's answer stays small however
+    many passages the paragraph holds."""
     bounds = paragraph_bounds(article.body)
     start, end = bounds[indexes[0]][0], bounds[indexes[-1]][1]
     # Widened by one so that an empty paragraph (start == end) still gives a non-empty range.
@@ -126,8 +135,33 @@ def paragraphs_html(request: HttpRequest, article: Article, indexes: list[int]) 
         spans = Span.objects.in_reader(article, request.user).overlapping(start, end + 1)
         rows = spans.in_reading_order().for_body()
     found, labels = suggestions_with_labels(article, rows) if suggestions_shown(request) else ([], {})
-    rendered = render_paragraphs(article.body, rows, only=indexes, suggestions=found, labels=labels)
+    ranges = changed_ranges(bounds, indexes, rows, changed) if changed is not None else None
+    rendered = render_paragraphs(
+        article.body, rows, only=indexes, suggestions=found, labels=labels, ranges=ranges
+    )
     return "".join(html.replace("<p ", '<p hx-swap-oob="true" ', 1) for html in rendered.values())
+
+
+def changed_ranges(
+    bounds: list[tuple[int, int]], indexes: list[int], rows: list[BodyRow], changed: Span
+) -> dict[int, tuple[int, int]]:
+    """For each crowded paragraph of `indexes`, the stretch a change to `changed` can alter: from the
+    last boundary of another passage (or the paragraph's start) at or before it, to the first one at or
+    after it (or the paragraph's end). The browser's paragraph has boundaries there too, since only the
+    changed passage's own come and go."""
+    ranges = {}
+    for index in indexes:
+        p_start, p_end = bounds[index]
+        others = [row for row in rows if row.pk != changed.pk and row.start < p_end and row.end > p_start]
+        if len(others) <= CROWDED:
+            continue
+        start, end = max(changed.start, p_start), min(changed.end, p_end)
+        cuts = {p_start, p_end} | {row.start for row in others} | {row.end for row in others}
+        ranges[index] = (
+            max(cut for cut in cuts if cut <= start and cut >= p_start),
+            min(cut for cut in cuts if cut >= end and cut <= p_end),
+        )
+    return ranges
 
 
 def side_item_html(
@@ -191,7 +225,9 @@ def reader_answer(
         {
             # Built in Python (rendering.py), escaped piece by piece there.
             "paragraphs_html": mark_safe(
-                paragraphs_html(request, article, paragraphs_touching(article.body, span.start, span.end))
+                paragraphs_html(
+                    request, article, paragraphs_touching(article.body, span.start, span.end), span
+                )
                 if repaint
                 else ""
             ),
