@@ -65,6 +65,7 @@ from servers import (  # noqa: E402  (bench/servers.py, beside this file)
     fresh_database,
     gunicorn_workers,
     prepare,
+    pss_mb,
     rss_mb,
     setup_django,
     start_gunicorn,
@@ -388,6 +389,7 @@ def main() -> None:
             probes["server"] = lambda: [server.pid, *gunicorn_workers(server.pid)]
         outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), cpu_probes=probes)
         rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
+        pss = pss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
@@ -396,7 +398,10 @@ def main() -> None:
     memory = ""
     if rss is not None:
         per_request = {name: cpu * 1000 / max(outcome.requests, 1) for name, cpu in outcome.cpu.items()}
-        memory = f", server RSS {rss:.0f} MB, CPU per request: server {per_request['server']:.0f} ms"
+        memory = (
+            f", server PSS {pss:.0f} MB (RSS {rss:.0f} MB), "
+            f"CPU per request: server {per_request['server']:.1f} ms"
+        )
         if per_request.get("database"):
             memory += f" + database {per_request['database']:.0f} ms"
     if args.clients:

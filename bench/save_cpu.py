@@ -83,8 +83,8 @@ def demo_world():
 
 
 def dense_world(analyst):
-    """The 20,000-word article with 10,000 passages of bench/reader.py, and the start and end of the
-    paragraph that holds the most passages."""
+    """The 2,000-word article with 10,000 passages of bench/reader.py (five passages start at every
+    word): the article, the words of its most crowded paragraph, and how many passages start there."""
     import reader as reader_bench
 
     from annotations.rendering import paragraph_bounds
@@ -98,7 +98,7 @@ def dense_world(analyst):
     world.analysts = [analyst] + [User.objects.create_user(n) for n in ("bob-dense", "charlie-dense")]
     world.independent = False
     world.terms = list(Term.objects.active())[:45]
-    article = world.article(20_000, 10_000)
+    article = world.article(2_000, 10_000)
     article = Article.objects.get(pk=article.pk)
     from annotations.models import Span
 

@@ -139,6 +139,20 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size summed (shared pages divided among the processes sharing them): what
+    the processes together really hold, unlike RSS summed, which counts shared pages once per process."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
 def check_loopback(url: str) -> None:
     host = urlsplit(url).hostname or ""
     try:
