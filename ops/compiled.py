@@ -58,7 +58,12 @@ class Compiled:
         queryset = self.build(**placeholders)
         sql, params = queryset.query.sql_with_params()
         by_value = {value: name for name, value in placeholders.items()}
-        where = {i: by_value[p] for i, p in enumerate(params) if type(p) is int and p in by_value}
+        # A whole number may come wrapped (psycopg's Int4 for an integer column): kept, to wrap the value.
+        where = {
+            i: by_value[int(p)]
+            for i, p in enumerate(params)
+            if isinstance(p, int) and not isinstance(p, bool) and int(p) in by_value
+        }
         if set(where.values()) != set(names):
             raise ValueError(f"Compiled: a value of {names} is not a plain parameter of the query")
         return queryset.db, sql, list(params), where
@@ -72,7 +77,7 @@ class Compiled:
         alias, sql, params, where = compiled
         params = list(params)
         for i, name in where.items():
-            params[i] = values[name]
+            params[i] = type(params[i])(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
