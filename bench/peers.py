@@ -25,7 +25,11 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--clients 4] [--workers 4]
 
-Figures: see the README's "Saves against doccano" (the same as quoted here once measured).
+Measured 2026-11-29 00:01–00:03 UTC, 20 s each, load average 3.1 → 7.5 (other sessions' test suites):
+Marginalia 28.6/s (p50 136 ms, 19.4 ms CPU a save, 249 MB PSS), doccano 13.8/s (p50 258 ms, 38.7 ms
+CPU a save, 429 MB PSS): 2.06× doccano (target ≥ 2×). The same bench before this session's save work
+(23:42, load 6.5, 10 s each): Marginalia 6.7/s (41 ms CPU a save, p50 565 ms), doccano 15.4/s: 0.44×.
+The p50 target (≤ 15 ms) needs a quiet machine: at this load a save waits for a core most of its time.
 """
 
 from __future__ import annotations
