@@ -47,18 +47,17 @@ HISTORY_LENGTH = 30
 CROWDED = 40
 
 
-def panel_context(request: HttpRequest, span: Span) -> dict:
+def panel_context(request: HttpRequest, span: Span, *, fresh: bool = False) -> dict:
     """The panel shows the passage as it is now, tags with the roles their kind allows. `span` is as
-    the request left it (read with its analyst, then changed in place by the model's methods). A
-    passage just made (Span.create_for) carries its tags, notes and history already, and has no claims:
-    nothing is read again."""
-    fresh = getattr(span, "written", None)
-    if fresh is None:
+    the request left it (read with its analyst, then changed in place by the model's methods).
+    `fresh`: the passage was just made (Span.create_for) and nothing else changed it since: it carries
+    its tags, notes and history already, and has no claims, so nothing is read again."""
+    if not fresh:
         Span.attach_tags_and_notes([span], Note.objects.in_reader(span.article_id, request.user))
         history = Change.objects.in_reader(span.article_id, request.user).filter(span=span)
         history = list(history.select_related("actor")[:HISTORY_LENGTH])
     else:
-        history = fresh
+        history = span.written
     for note in span.note_list:
         note.editable = can_change(request.user, note.author_id)
     return {
@@ -67,7 +66,7 @@ def panel_context(request: HttpRequest, span: Span) -> dict:
         "history": history,
         "roles": Tag.Role.choices,
         # The panel's claims (templatetags/claim_tags.py span_claims): None, read there.
-        "known_claims": [] if fresh is not None else None,
+        "known_claims": [] if fresh else None,
     }
 
 
@@ -165,13 +164,13 @@ def changed_ranges(
 
 
 def side_item_html(
-    request: HttpRequest, article: Article, span: Span, side: SideList, was_listed: bool
+    request: HttpRequest, article: Article, span: Span, side: SideList, was_listed: bool, fresh: bool = False
 ) -> str:
     """The passage's side-list item, out of band: where it is now shown, replaced; where it no longer
     is, deleted; where it newly is, inserted in reading order. `span` carries `tag_list` and `note_list`."""
     key = span.reading_key
     listed = not span.is_deleted and side.matches(span, request.user) and side.holds(key)
-    if listed and getattr(span, "written", None) is None:  # a new passage has no claims
+    if listed and not fresh:  # a passage just made has no claims
         attach_claim_rows([span], Claim.objects.in_reader(article, request.user))  # the item shows them
     if was_listed and listed:
         return render_passage_item(span).replace("<li ", '<li hx-swap-oob="true" ', 1)
@@ -212,13 +211,15 @@ def reader_answer(
     counted: bool = False,
     panel: dict | None = None,
     event: tuple[str, dict] | None = None,
+    fresh: bool = False,
 ) -> HttpResponse:
     """The panel, and out of band what the change touched: the paragraphs (`repaint`), the passage count
     (`counted`), the side-list item, the activity. One template render for all of it. `panel` adds to
     the panel's context (a claim's save: the claim changed, for its Undo); `event` replaces `spanSaved`
-    (a claim's save triggers `claimSaved`)."""
+    (a claim's save triggers `claimSaved`); `fresh`: the passage was just made, nothing read back
+    (panel_context)."""
     article = span.article
-    context = {**panel_context(request, span), **(panel or {})}
+    context = {**panel_context(request, span, fresh=fresh), **(panel or {})}
     # What the change wrote is the newest of the passage's history, which the panel has read already.
     written = [c for c in context["history"] if c.at >= since and c.actor_id == request.user.pk]
     context.update(
@@ -232,7 +233,9 @@ def reader_answer(
                 else ""
             ),
             "passage_count": passage_count(request, article) if counted else None,
-            "side_item_html": mark_safe(side_item_html(request, article, context["span"], side, was_listed)),
+            "side_item_html": mark_safe(
+                side_item_html(request, article, context["span"], side, was_listed, fresh)
+            ),
             "new_changes": written,
         }
     )
