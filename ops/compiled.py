@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 
 # Placeholders: values no real id or offset takes, each parameter its own. Within a 32-bit column's
@@ -32,10 +32,17 @@ _every: list[Compiled] = []
 
 
 def warm() -> int:
-    """Compile every query declared so far (modules imported); how many."""
-    for compiled in _every:
-        compiled.warm()
-    return len(_every)
+    """Compile every query declared so far (modules imported); how many were. One that cannot be
+    compiled now (the database not reachable yet, or a factory the class refuses) is left to its first
+    use, which says why."""
+    done = 0
+    for compiled in list(_every):
+        try:
+            compiled.warm()
+        except (DatabaseError, ValueError):
+            continue
+        done += 1
+    return done
 
 
 class Compiled:
