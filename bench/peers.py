@@ -1,8 +1,9 @@
 """Highlight saves against a peer: doccano 1.8.4 beside Marginalia, in the same run, on the same work.
 
 Both servers run under gunicorn with the same number of workers, each on a fresh SQLite database on
-a spare loopback port, loaded with the same texts (the demo corpus). For `--seconds` each, one after
-the other, `--clients` clients save highlights back to back: a random run of one to four words of a
+a spare loopback port, loaded with the same texts (the demo corpus). For `--seconds` each, in
+`--rounds` alternating turns (so that a change of the machine's load meets both alike), `--clients`
+clients save highlights back to back: a random run of one to four words of a
 random text with a random label, as a person marking a passage does.
 - Marginalia: log in through the form, then POST /articles/ID/spans/ (start, end, text, term) with
   htmx's headers; its answer carries the panel and the repainted paragraph (bench/load.py's
@@ -25,11 +26,15 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--clients 4] [--workers 4]
 
-Measured 2026-11-29 00:01–00:03 UTC, 20 s each, load average 3.1 → 7.5 (other sessions' test suites):
-Marginalia 28.6/s (p50 136 ms, 19.4 ms CPU a save, 249 MB PSS), doccano 13.8/s (p50 258 ms, 38.7 ms
-CPU a save, 429 MB PSS): 2.06× doccano (target ≥ 2×). The same bench before this session's save work
-(23:42, load 6.5, 10 s each): Marginalia 6.7/s (41 ms CPU a save, p50 565 ms), doccano 15.4/s: 0.44×.
-The p50 target (≤ 15 ms) needs a quiet machine: at this load a save waits for a core most of its time.
+Measured 2026-11-29 00:40–00:43 UTC, 20 s each in 4 alternating turns, load average 4.6–4.8 (other
+sessions' test suites): Marginalia 43.0/s (p50 76 ms, 23.9 ms CPU a save, 248 MB PSS), doccano 25.4/s
+(p50 135 ms, 36.6 ms CPU a save, 429 MB PSS): **1.69× doccano** (target ≥ 2×, not met). Two earlier
+runs with one 20 s phase each, one after the other, show why the turns: 2.06× (00:01, load 3 → 7.5,
+doccano's phase the busier) and 0.69× (00:39, load 6 → 5, Marginalia's the busier). Before this
+session's save work (23:42, load 6.5, 10 s each): Marginalia 6.7/s (41 ms CPU a save), doccano 15.4/s.
+Marginalia now uses less CPU a save than doccano (24 against 37 ms) but holds SQLite's write lock for
+a transaction of four inserts where doccano autocommits one. The p50 target (≤ 15 ms) needs a quiet
+machine: at this load a save waits for a core most of its time.
 """
 
 from __future__ import annotations
@@ -264,11 +269,13 @@ def stop(server: subprocess.Popen | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="for each server, over all rounds")
+    parser.add_argument("--rounds", type=int, default=4, help="turns each, alternating, against load drift")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     seconds = min(args.seconds, 300)
+    turn = seconds / args.rounds
     work = Path(tempfile.mkdtemp(prefix="marginalia-peers-"))
     database_url = f"sqlite:///{work / 'marginalia.sqlite3'}"
     fresh_database(database_url)
@@ -279,41 +286,50 @@ def main() -> None:
     texts = [body for _pk, body, _words in load.load_world()["articles"]]
     head = (
         f"peers: highlight saves at {args.clients} clients, gunicorn {args.workers} workers each, SQLite, "
-        f"{seconds:.0f} s each:"
+        f"{seconds:.0f} s each in {args.rounds} alternating turns:"
     )
-    server = None
+    ours_server = theirs_server = None
     try:
-        server, url = start_gunicorn(database_url, args.workers, work / "marginalia.log")
+        ours_server, url = start_gunicorn(database_url, args.workers, work / "marginalia.log")
 
         def ours(pids) -> tuple[list[float], float]:
-            outcome = load.run(url, usernames, seconds, 0, hammer=True, cpu_probes={"server": pids})
+            outcome = load.run(url, usernames, turn, 0, hammer=True, cpu_probes={"server": pids})
             return outcome.saves, outcome.cpu["server"]
 
-        latencies, cpu, memory = measure(server, ours)
-    finally:
-        stop(server)
-    ours_rate, ours_text = figure("Marginalia", latencies, seconds, cpu, memory)
-    server = None
-    try:
-        python = doccano_python()
-        server, url, world = start_doccano(python, texts, args.clients, args.workers, work / "doccano.log")
-        errors: list[int] = []
+        try:
+            python = doccano_python()
+            theirs_server, doccano_url, world = start_doccano(
+                python, texts, args.clients, args.workers, work / "doccano.log"
+            )
+        except SystemExit as reason:
+            latencies, cpu, memory = measure(ours_server, ours)
+            print(
+                f"{head} {figure('Marginalia', latencies, turn, cpu, memory)[1]}; doccano: not run ({reason})"
+            )
+            return
+        errors = [0]
 
         def theirs(pids) -> tuple[list[float], float]:
             before = cpu_seconds(pids())
-            saved, failed = hammer_doccano(url, world, texts, seconds)
-            errors.append(failed)
+            saved, failed = hammer_doccano(doccano_url, world, texts, turn)
+            errors[0] += failed
             return saved, cpu_seconds(pids()) - before
 
-        latencies, cpu, memory = measure(server, theirs)
-        theirs_rate, theirs_text = figure("doccano", latencies, seconds, cpu, memory)
+        totals = {"ours": [[], 0.0, 0.0], "theirs": [[], 0.0, 0.0]}
+        for _ in range(args.rounds):
+            for name, server, work_fn in (("ours", ours_server, ours), ("theirs", theirs_server, theirs)):
+                latencies, cpu, memory = measure(server, work_fn)
+                totals[name][0] += latencies
+                totals[name][1] += cpu
+                totals[name][2] = memory
+        ours_rate, ours_text = figure("Marginalia", *totals["ours"][:1], seconds, *totals["ours"][1:])
+        theirs_rate, theirs_text = figure("doccano", *totals["theirs"][:1], seconds, *totals["theirs"][1:])
         if errors[0]:
             theirs_text += f", {errors[0]} refused or failed"
         print(f"{head} {ours_text}, {theirs_text}: {ours_rate / theirs_rate:.2f}× doccano")
-    except SystemExit as reason:
-        print(f"{head} {ours_text}; doccano: not run ({reason})")
     finally:
-        stop(server)
+        stop(ours_server)
+        stop(theirs_server)
 
 
 if __name__ == "__main__":
