@@ -21,14 +21,15 @@ doccano 1.8.4 does not install on 3.11), made on first use (about 3 minutes) or 
 
 One line:
 
-    peers: highlight saves at 4 clients, gunicorn 4 workers each, SQLite, 20 s each: Marginalia 61/s
-    (p50 58 ms, 14 ms CPU a save, 251 MB), doccano 48/s (p50 80 ms, 19 ms CPU a save, 402 MB): 1.27×
+    peers: highlight saves at 4 clients, gunicorn 4 workers each, SQLite, 20 s each in 4 alternating
+    turns: Marginalia 43.0/s (p50 76 ms, 23.9 ms CPU a save, 248 MB PSS), doccano 25.4/s (p50 135 ms,
+    36.6 ms CPU a save, 429 MB PSS): 1.69× doccano
 
-    .venv/bin/python bench/peers.py [--seconds 20] [--clients 4] [--workers 4]
+    .venv/bin/python bench/peers.py [--seconds 20] [--rounds 4] [--clients 4] [--workers 4]
 
 Measured 2026-11-29 00:40–00:43 UTC, 20 s each in 4 alternating turns, load average 4.6–4.8 (other
 sessions' test suites): Marginalia 43.0/s (p50 76 ms, 23.9 ms CPU a save, 248 MB PSS), doccano 25.4/s
-(p50 135 ms, 36.6 ms CPU a save, 429 MB PSS): **1.69× doccano** (target ≥ 2×, not met). Two earlier
+(p50 135 ms, 36.6 ms CPU a save, 429 MB PSS): 1.69× doccano (target ≥ 2×, not met). Two earlier
 runs with one 20 s phase each, one after the other, show why the turns: 2.06× (00:01, load 3 → 7.5,
 doccano's phase the busier) and 0.69× (00:39, load 6 → 5, Marginalia's the busier). Before this
 session's save work (23:42, load 6.5, 10 s each): Marginalia 6.7/s (41 ms CPU a save), doccano 15.4/s.
