@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench screenshots clean
+.PHONY: help run test lint bench bench-peers screenshots clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,13 +40,16 @@ lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, agreement.py, scale.py and claims.py's export figure need PostgreSQL)
-	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/suggestions.py bench/claims.py bench/export.py bench/agreement.py bench/scale.py; do \
+	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/save_cpu.py bench/suggestions.py bench/claims.py bench/export.py bench/agreement.py bench/scale.py; do \
 		$(PY) $$b || exit 1; \
 	done
+
+bench-peers: $(STAMP) ## Highlight saves against doccano 1.8.4 in the same run (installs it into .bench/doccano-venv first, ~3 min once)
+	$(PY) bench/peers.py
 
 screenshots: $(STAMP) ## Remake the screenshots under docs/ and docs/screens/ in real Chromium (pngquant, if installed, shrinks them)
 	MARGINALIA_SCREENSHOTS=1 $(VENV)/bin/pytest -q -m browser -k screenshot
 	@if command -v pngquant >/dev/null; then pngquant --force --ext .png --quality 70-95 --skip-if-larger docs/screens/*.png || true; fi
 
-clean: ## Remove the venv and the SQLite database
-	rm -rf $(VENV) db.sqlite3 staticfiles
+clean: ## Remove the venv, the benchmarks' peer venv and the SQLite database
+	rm -rf $(VENV) .bench db.sqlite3 staticfiles

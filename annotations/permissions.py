@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 
+from ops.compiled import Compiled
+
 if TYPE_CHECKING:
     from annotations.models import Alias, Term
 
@@ -59,6 +61,10 @@ class Operator:
 OPERATOR = Operator()
 
 
+# Asked on every request that shows or changes work: compiled once (ops/compiled.py).
+_in_leads = Compiled(lambda user: Group.objects.filter(user=user, name=LEADS_GROUP).values_list("pk")[:1])
+
+
 def is_lead(user: AbstractBaseUser) -> bool:
     if not user.is_authenticated:
         return False
@@ -66,7 +72,7 @@ def is_lead(user: AbstractBaseUser) -> bool:
         return True
     cached = getattr(user, "_marginalia_is_lead", None)
     if cached is None:
-        cached = user.groups.filter(name=LEADS_GROUP).exists()
+        cached = bool(_in_leads(user=user.pk))
         user._marginalia_is_lead = cached
     return cached
 

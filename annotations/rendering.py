@@ -60,8 +60,15 @@ def render_paragraphs(
     only: Iterable[int] | None = None,
     suggestions: Sequence[tuple[int, int, int]] = (),
     labels: dict[int, str] | None = None,
+    ranges: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, str]:
     """HTML of each paragraph (or of the paragraphs in `only`), keyed by paragraph index.
+
+    `ranges` (paragraph index -> (start, end)): of those paragraphs, only the parts at offsets from
+    start to end, in `<template data-repaint="p-N" data-from="START" data-to="END">` (END empty: to
+    the paragraph's end), for reader.js to put in place of the same parts of the paragraph shown
+    (views/repaint.py: a save on a crowded paragraph answers with what changed). start and end must
+    be boundaries of the browser's paragraph: a passage's start or end, or the paragraph's.
 
     `spans` are the live passages touching those paragraphs, in reading order (SpanQuerySet.for_body).
     `suggestions` are (start, end, term id) in reading order, outside the passages; `labels` names
@@ -105,6 +112,7 @@ def render_paragraphs(
             depth, actors, events = depth + d, actors + a, events + e
             i += 1
         parts = [f'<p id="p-{index}" data-o="{p_start}">']
+        at = [-1]  # the body offset each part belongs to (`ranges` cut by it; not the <p> itself)
         position = p_start
         while True:
             at_cut = i < last and cuts[i] <= p_end
@@ -118,6 +126,7 @@ def render_paragraphs(
                     )
                 else:
                     parts.append(plain.render(position, cut))
+                at.append(position)
                 position = cut
             if not at_cut:
                 break
@@ -125,7 +134,16 @@ def render_paragraphs(
             depth, actors, events = depth + d, actors + a, events + e
             if cut in opens:
                 parts.append(opens[cut])
+                at.append(cut)
             i += 1
+        if ranges is not None and index in ranges:
+            start, end = ranges[index]
+            inside = "".join(part for part, offset in zip(parts, at, strict=True) if start <= offset < end)
+            to = "" if end >= p_end else str(end)
+            html[index] = (
+                f'<template data-repaint="p-{index}" data-from="{start}" data-to="{to}">{inside}</template>'
+            )
+            continue
         parts.append("</p>")
         html[index] = "".join(parts)
     return html

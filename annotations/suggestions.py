@@ -33,6 +33,7 @@ from annotations.models import Alias, Change, Span, SuggestionRejection, Term, V
 from annotations.models.base import clip
 from annotations.permissions import is_lead
 from corpus.models import Article
+from ops.compiled import Compiled
 
 __all__ = ["CERTAIN", "CONFIRM", "NEW", "Mention", "Suggestion"]
 
@@ -175,8 +176,14 @@ def article_mentions(article: Article) -> tuple[list[Mention], dict[int, str]]:
     return cached
 
 
+# Read with every repaint of a paragraph: compiled once (ops/compiled.py).
+_rejections = Compiled(
+    lambda article: SuggestionRejection.objects.filter(article_id=article).values_list("key", "term_id")
+)
+
+
 def without_rejected(found: list[Mention], article: Article) -> list[Mention]:
-    rejected = set(SuggestionRejection.objects.in_article(article).values_list("key", "term_id"))
+    rejected = set(_rejections(article=article.pk))
     if not rejected:
         return found
     return [mention for mention in found if (mention.key, mention.term) not in rejected]

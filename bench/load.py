@@ -25,6 +25,10 @@ Measured 2026-11-28 21:15 UTC on this 2-core machine shared with five other sess
 1,237 ms, RSS 562 MB, CPU per request 19 ms server + 2 ms database, 999 saves checked: 0 lost, 0 duplicated,
 0 missing from the CSV. `--clients 4`: PostgreSQL 37.8–47.2 saves/s (p50 79–88 ms, p95 125–180 ms),
 SQLite 16.8–20.4/s (p50 175–210 ms).
+After issue 13's save work (2026-11-29 00:18–00:20, load average 6–8, 20 s, 4 workers): PostgreSQL 21.9
+saves/s (p50 139 ms, 25.8 ms CPU server + 9 ms database), SQLite 17.9/s (p50 209 ms, 29.9 ms CPU) in the
+same minutes; with 5 workers (SQLite, 00:18) 19.4/s and the server's memory after the load 260 MB PSS
+(769 MB RSS counting shared pages once per process).
 Targets on a quiet machine: 0 errors, save p95 < 300 ms, reader p95 < 500 ms, nothing lost.
 
     .venv/bin/python bench/load.py [--analysts 50] [--seconds 60] [--database-url URL | --url URL]
@@ -65,6 +69,7 @@ from servers import (  # noqa: E402  (bench/servers.py, beside this file)
     fresh_database,
     gunicorn_workers,
     prepare,
+    pss_mb,
     rss_mb,
     setup_django,
     start_gunicorn,
@@ -388,6 +393,7 @@ def main() -> None:
             probes["server"] = lambda: [server.pid, *gunicorn_workers(server.pid)]
         outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), cpu_probes=probes)
         rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
+        pss = pss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
@@ -396,7 +402,10 @@ def main() -> None:
     memory = ""
     if rss is not None:
         per_request = {name: cpu * 1000 / max(outcome.requests, 1) for name, cpu in outcome.cpu.items()}
-        memory = f", server RSS {rss:.0f} MB, CPU per request: server {per_request['server']:.0f} ms"
+        memory = (
+            f", server PSS {pss:.0f} MB (RSS {rss:.0f} MB), "
+            f"CPU per request: server {per_request['server']:.1f} ms"
+        )
         if per_request.get("database"):
             memory += f" + database {per_request['database']:.0f} ms"
     if args.clients:

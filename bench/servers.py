@@ -28,6 +28,9 @@ def server_env(database_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain http on loopback: no redirect to https (the cookies stay Secure; the clients keep them).
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "marginalia.settings",
         "MARGINALIA_SUGGESTIONS": os.environ.get("MARGINALIA_SUGGESTIONS", "1"),
     }
@@ -130,6 +133,20 @@ def rss_mb(pids: list[int]) -> float:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size summed (shared pages divided among the processes sharing them): what
+    the processes together really hold, unlike RSS summed, which counts shared pages once per process."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
         except OSError:
             pass

@@ -109,6 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the reader keep serving while an import writes. IMMEDIATE transactions take the write
     # lock when they begin, so two saves at once wait for each other (up to `timeout` seconds) instead
     # of one failing with "database is locked" when it upgrades a read lock.
+    # Writers wait for each other in a kernel queue rather than in SQLite's sleeps (marginalia/sqlite).
+    DATABASES["default"]["ENGINE"] = "marginalia.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {

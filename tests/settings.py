@@ -11,6 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run inside enqueue(), so a test sees an import's or an export's outcome at once; the tests of the
 # worker itself (tests/test_jobs_worker.py) switch to the database backend and run the real db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "marginalia.sqlite":  # noqa: F405
     # A file, not memory: the worker tests run db_worker in another process, which must see this database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405

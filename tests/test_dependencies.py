@@ -31,7 +31,7 @@ def imported() -> dict[str, str]:
     """Top-level module -> a file importing it, for the third-party imports of our code."""
     found = {}
     for path in sorted(ROOT.rglob("*.py")):
-        if ".venv" in path.parts or "node_modules" in path.parts:
+        if {".venv", ".bench", "node_modules"} & set(path.parts):  # .bench: the peer benches' venvs
             continue
         siblings = {p.stem for p in path.parent.glob("*.py")}  # bench scripts import each other by name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

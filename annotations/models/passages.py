@@ -164,7 +164,16 @@ class SpanQuerySet(models.QuerySet):
         query, no model instance per passage or tag: on a 10,000-passage article those would be most of
         the page's cost); with `with_terms`, also the ids of the terms they use (one more query), for
         the side list's menu."""
-        kinds = (
+        rows = BodyRows(BodyRow(*row) for row in self.body_query())
+        rows.term_ids = set()
+        if with_terms and rows:
+            tags = Tag.objects.filter(span__in=self.values("pk")).order_by()
+            rows.term_ids = set(tags.values_list("term_id", flat=True).distinct())
+        return rows
+
+    def body_query(self) -> models.QuerySet:
+        """for_body's one query, not yet run: (pk, start, end, kind_bits, claimed) of each passage."""
+        return (
             self.values("pk", "start", "end")
             .annotate(
                 kind_bits=Max(
@@ -175,12 +184,6 @@ class SpanQuerySet(models.QuerySet):
             )
             .values_list("pk", "start", "end", "kind_bits", "claimed")
         )
-        rows = BodyRows(BodyRow(*row) for row in kinds)
-        rows.term_ids = set()
-        if with_terms and rows:
-            tags = Tag.objects.filter(span__in=self.values("pk")).order_by()
-            rows.term_ids = set(tags.values_list("term_id", flat=True).distinct())
-        return rows
 
     def for_reader(self) -> list[SpanRow]:
         """What the side list shows of each passage, as light rows (no model instance per passage,
@@ -356,11 +359,14 @@ class Span(models.Model):
                 summary = f"Tagged “{_clip(span.quote)}” with {term.label} as {role}"
             if note.strip():
                 summary += ", with a note"
-            _record(by, "create", span, summary, after=after, at=now, **span._ids())
-            if term is not None:
-                span._tag(term, role, by, first=True, at=now)
-            if note.strip():
-                span._note(note, by, at=now)
+            written = [_record(by, "create", span, summary, after=after, at=now, **span._ids())]
+            tags = (
+                [span._tag(term, role, by, first=True, at=now, written=written)] if term is not None else []
+            )
+            notes = [span._note(note, by, at=now, written=written)] if note.strip() else []
+        # What it holds is known without asking: the panel and the side list show it as it is.
+        span.tag_list, span.note_list, span.claim_list = tags, notes, []
+        span.written = written[:1]  # its history as the reader shows it: one line for the whole action
         return span
 
     @staticmethod
@@ -436,12 +442,22 @@ class Span(models.Model):
         who = change.actor.get_username() if change.actor else "someone"
         return f"Someone else changed this passage ({who}, {timesince(change.at)} ago); reload it."
 
-    def _tag(self, term: Term, role: str, by, *, first: bool = False, at: dt.datetime | None = None) -> Tag:
-        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate)."""
+    def _tag(
+        self,
+        term: Term,
+        role: str,
+        by,
+        *,
+        first: bool = False,
+        at: dt.datetime | None = None,
+        written: list | None = None,
+    ) -> Tag:
+        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). The history
+        line is appended to `written` when given."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
         tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
-        _record(
+        change = _record(
             by,
             "create",
             tag,
@@ -451,11 +467,13 @@ class Span(models.Model):
             at=at,
             **self._ids(),
         )
+        if written is not None:
+            written.append(change)
         return tag
 
-    def _note(self, text: str, by, *, at: dt.datetime | None = None) -> Note:
+    def _note(self, text: str, by, *, at: dt.datetime | None = None, written: list | None = None) -> Note:
         note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
-        _record(
+        change = _record(
             by,
             "create",
             note,
@@ -464,6 +482,8 @@ class Span(models.Model):
             at=at,
             **self._ids(),
         )
+        if written is not None:
+            written.append(change)
         return note
 
     def add_tag(self, term: Term, role: str, *, by, version: int | str | None) -> Tag:

@@ -12,6 +12,7 @@ from django.db.models import F
 
 from annotations.models.base import User
 from corpus.models import Article
+from ops.compiled import Compiled
 
 
 def _new_stamp() -> str:
@@ -40,9 +41,10 @@ class VocabularyVersion(models.Model):
 
     @classmethod
     def key(cls) -> str:
-        """The version as caches key it: the row's stamp and number (one primary-key read)."""
-        row = cls.objects.filter(pk=cls.ROW).values_list("stamp", "number").first()
-        return f"{row[0]}.{row[1]}" if row else "0"
+        """The version as caches key it: the row's stamp and number (one primary-key read, compiled
+        once: every reader load and save asks)."""
+        rows = _version_row()
+        return f"{rows[0][0]}.{rows[0][1]}" if rows else "0"
 
     @classmethod
     def bump(cls, using: str | None = None) -> None:
@@ -50,6 +52,11 @@ class VocabularyVersion(models.Model):
         rows = cls.objects.db_manager(using)
         if not rows.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
             rows.get_or_create(pk=cls.ROW, defaults={"number": 1})
+
+
+_version_row = Compiled(
+    lambda: VocabularyVersion.objects.filter(pk=VocabularyVersion.ROW).values_list("stamp", "number")[:1]
+)
 
 
 @contextmanager

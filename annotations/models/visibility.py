@@ -43,6 +43,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from annotations.models.assignments import AssignedArticle, Status
 from annotations.permissions import OPERATOR, is_lead
+from ops.compiled import Compiled
 
 # The blind rows of the articles a request has asked about (article id -> [(analyst id, status)]): read
 # once per request, however many of the reader's queries ask. None outside a request (a command, a test
@@ -64,17 +65,30 @@ def blind_rows(article_id: int) -> list[tuple[int, str]]:
     cache = _request_rows.get()
     if cache is not None and article_id in cache:
         return cache[article_id]
-    rows = list(
-        AssignedArticle.objects.blind().filter(article_id=article_id).values_list("analyst_id", "status")
-    )
+    rows = _blind_rows(article=article_id)
     if cache is not None:
         cache[article_id] = rows
     return rows
 
 
+# Compiled once: the ORM takes 40 times longer to build this query than the database to answer it.
+_blind_rows = Compiled(
+    lambda article: (
+        AssignedArticle.objects.blind().filter(article_id=article).values_list("analyst_id", "status")
+    )
+)
+
+
 def sees_everything(user) -> bool:
     """Leads, staff and the operator see every analyst's work, always."""
     return user is OPERATOR or (user is not None and is_lead(user))
+
+
+def hides_nothing(user, article_id: int) -> bool:
+    """Does the rule let this user see all the work on this article (no one codes it blind, or the
+    user is a lead)? Then the reader's queries need no filter for it (views/repaint.py runs them
+    compiled once)."""
+    return sees_everything(user) or not blind_rows(article_id)
 
 
 def _viewer_id(user) -> int | None:

@@ -19,14 +19,16 @@ def span_claims(context, span: Span) -> SafeString:
     button, and after a delete the Undo for it (`changed_claim` in the panel's context)."""
     request = context.get("request")
     user = request.user if request is not None else None
-    claims = Claim.objects.filter(span_id=span.pk, deleted_at__isnull=True)
-    if user is not None:  # independent coding: only the claims this analyst may see
-        claims = claims.visible_to(user, article_id=span.article_id)
-    claims = list(
-        claims.select_related("speaker", "speaker_group", "target", "created_by", "article__source").order_by(
-            "pk"
+    claims = context.get("known_claims")  # a passage just made has none: views/repaint.py says so
+    if claims is None:
+        claims = Claim.objects.filter(span_id=span.pk, deleted_at__isnull=True)
+        if user is not None:  # independent coding: only the claims this analyst may see
+            claims = claims.visible_to(user, article_id=span.article_id)
+        claims = list(
+            claims.select_related(
+                "speaker", "speaker_group", "target", "created_by", "article__source"
+            ).order_by("pk")
         )
-    )
     for claim in claims:
         claim.editable = user is not None and can_change(user, claim.created_by_id)
     changed = context.get("changed_claim")

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_htmx.http import trigger_client_event
 
-from annotations.models import Change, Claim, Note, Span, Tag
+from annotations.models import BodyRow, Change, Claim, Note, Span, Tag
 from annotations.models.claims import attach_claim_rows
+from annotations.models.visibility import hides_nothing
 from annotations.permissions import can_change
 from annotations.rendering import (
     paragraph_bounds,
@@ -38,48 +40,137 @@ from annotations.rendering import (
 from annotations.suggestions import suggestions_shown, suggestions_with_labels
 from annotations.views.side_list import SideList
 from corpus.models import Article
+from ops.compiled import Compiled
 
 HISTORY_LENGTH = 30
+# A paragraph with more passages than this is repainted in part after a save (paragraphs_html).
+CROWDED = 40
 
 
-def panel_context(request: HttpRequest, span: Span) -> dict:
+def panel_context(request: HttpRequest, span: Span, *, fresh: bool = False) -> dict:
     """The panel shows the passage as it is now, tags with the roles their kind allows. `span` is as
-    the request left it (read with its analyst, then changed in place by the model's methods)."""
-    Span.attach_tags_and_notes([span], Note.objects.in_reader(span.article_id, request.user))
+    the request left it (read with its analyst, then changed in place by the model's methods).
+    `fresh`: the passage was just made (Span.create_for) and nothing else changed it since: it carries
+    its tags, notes and history already, and has no claims, so nothing is read again."""
+    if not fresh:
+        Span.attach_tags_and_notes([span], Note.objects.in_reader(span.article_id, request.user))
+        history = Change.objects.in_reader(span.article_id, request.user).filter(span=span)
+        history = list(history.select_related("actor")[:HISTORY_LENGTH])
+    else:
+        history = span.written
     for note in span.note_list:
         note.editable = can_change(request.user, note.author_id)
-    history = Change.objects.in_reader(span.article_id, request.user).filter(span=span)
     return {
         "span": span,
         "can_edit": can_change(request.user, span.created_by_id),
-        "history": list(history.select_related("actor")[:HISTORY_LENGTH]),
+        "history": history,
         "roles": Tag.Role.choices,
+        # The panel's claims (templatetags/claim_tags.py span_claims): None, read there.
+        "known_claims": [] if fresh else None,
     }
 
 
-def paragraphs_html(request: HttpRequest, article: Article, indexes: list[int]) -> str:
+# The queries of a save's answer, compiled once (ops/compiled.py) for the usual case, an article whose
+# work the rule hides from no one (visibility.hides_nothing): the same queries as in_reader's, then.
+_open_rows = Compiled(
+    lambda article, start, end: (
+        Span.objects.live().filter(article_id=article).overlapping(start, end).in_reading_order().body_query()
+    )
+)
+_open_count = Compiled(
+    lambda article: (
+        Span.objects.live()
+        .filter(article_id=article)
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
+_open_next = Compiled(
+    lambda article, start, end, pk: (
+        Span.objects.live()
+        .filter(article_id=article)
+        .after((start, -end, pk))
+        .in_reading_order()
+        .values_list("pk", "start", "end")[:1]
+    )
+)
+
+
+def passage_count(request: HttpRequest, article: Article) -> int:
+    if hides_nothing(request.user, article.pk):
+        rows = _open_count(article=article.pk)
+        return rows[0][0] if rows else 0
+    return Span.objects.in_reader(article, request.user).count()
+
+
+def next_passage(request: HttpRequest, article: Article, side: SideList, key) -> tuple | None:
+    """(pk, start, end) of the first passage after `key` in the list the browser shows, if any."""
+    if not side.filtered and hides_nothing(request.user, article.pk):
+        rows = _open_next(article=article.pk, start=key[0], end=-key[1], pk=key[2])
+        return rows[0] if rows else None
+    return side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
+
+
+def paragraphs_html(
+    request: HttpRequest, article: Article, indexes: list[int], changed: Span | None = None
+) -> str:
     """These paragraphs (indexes in order), repainted for out-of-band swaps, with the vocabulary
     suggestions that no passage covers now (when the analyst has them shown). A change to a passage
     repaints the paragraphs it lies in (`paragraphs_touching`); a rejected suggestion, those that showed
-    it (views/suggestions.py)."""
+    it (views/suggestions.py).
+
+    With the `changed` passage, a crowded paragraph (more than CROWDED passages in it) is not sent
+    whole: only its parts between the nearest boundaries of other passages around the changed one
+    (rendering.py `ranges`; reader.js puts them in place), so that a save's answer stays small however
+    many passages the paragraph holds."""
     bounds = paragraph_bounds(article.body)
     start, end = bounds[indexes[0]][0], bounds[indexes[-1]][1]
     # Widened by one so that an empty paragraph (start == end) still gives a non-empty range.
-    spans = Span.objects.in_reader(article, request.user).overlapping(start, end + 1).in_reading_order()
-    rows = spans.for_body()
+    if hides_nothing(request.user, article.pk):
+        rows = [BodyRow(*row) for row in _open_rows(article=article.pk, start=start, end=end + 1)]
+    else:
+        spans = Span.objects.in_reader(article, request.user).overlapping(start, end + 1)
+        rows = spans.in_reading_order().for_body()
     found, labels = suggestions_with_labels(article, rows) if suggestions_shown(request) else ([], {})
-    rendered = render_paragraphs(article.body, rows, only=indexes, suggestions=found, labels=labels)
+    ranges = changed_ranges(bounds, indexes, rows, changed) if changed is not None else None
+    rendered = render_paragraphs(
+        article.body, rows, only=indexes, suggestions=found, labels=labels, ranges=ranges
+    )
     return "".join(html.replace("<p ", '<p hx-swap-oob="true" ', 1) for html in rendered.values())
 
 
+def changed_ranges(
+    bounds: list[tuple[int, int]], indexes: list[int], rows: list[BodyRow], changed: Span
+) -> dict[int, tuple[int, int]]:
+    """For each crowded paragraph of `indexes`, the stretch a change to `changed` can alter: from the
+    last boundary of another passage (or the paragraph's start) at or before it, to the first one at or
+    after it (or the paragraph's end). The browser's paragraph has boundaries there too, since only the
+    changed passage's own come and go."""
+    ranges = {}
+    for index in indexes:
+        p_start, p_end = bounds[index]
+        others = [row for row in rows if row.pk != changed.pk and row.start < p_end and row.end > p_start]
+        if len(others) <= CROWDED:
+            continue
+        start, end = max(changed.start, p_start), min(changed.end, p_end)
+        cuts = {p_start, p_end} | {row.start for row in others} | {row.end for row in others}
+        ranges[index] = (
+            max(cut for cut in cuts if cut <= start and cut >= p_start),
+            min(cut for cut in cuts if cut >= end and cut <= p_end),
+        )
+    return ranges
+
+
 def side_item_html(
-    request: HttpRequest, article: Article, span: Span, side: SideList, was_listed: bool
+    request: HttpRequest, article: Article, span: Span, side: SideList, was_listed: bool, fresh: bool = False
 ) -> str:
     """The passage's side-list item, out of band: where it is now shown, replaced; where it no longer
     is, deleted; where it newly is, inserted in reading order. `span` carries `tag_list` and `note_list`."""
     key = span.reading_key
     listed = not span.is_deleted and side.matches(span, request.user) and side.holds(key)
-    if listed:
+    if listed and not fresh:  # a passage just made has no claims
         attach_claim_rows([span], Claim.objects.in_reader(article, request.user))  # the item shows them
     if was_listed and listed:
         return render_passage_item(span).replace("<li ", '<li hx-swap-oob="true" ', 1)
@@ -87,7 +178,7 @@ def side_item_html(
         return f'<li id="passage-{span.pk}" hx-swap-oob="delete"></li>'
     if not listed:
         return ""
-    following = side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
+    following = next_passage(request, article, side, key)
     if following is not None and side.holds((following[1], -following[2], following[0])):
         where = f"beforebegin:#passage-{following[0]}"
     elif following is None and side.loaded_to is None:
@@ -120,25 +211,31 @@ def reader_answer(
     counted: bool = False,
     panel: dict | None = None,
     event: tuple[str, dict] | None = None,
+    fresh: bool = False,
 ) -> HttpResponse:
     """The panel, and out of band what the change touched: the paragraphs (`repaint`), the passage count
     (`counted`), the side-list item, the activity. One template render for all of it. `panel` adds to
     the panel's context (a claim's save: the claim changed, for its Undo); `event` replaces `spanSaved`
-    (a claim's save triggers `claimSaved`)."""
+    (a claim's save triggers `claimSaved`); `fresh`: the passage was just made, nothing read back
+    (panel_context)."""
     article = span.article
-    context = {**panel_context(request, span), **(panel or {})}
+    context = {**panel_context(request, span, fresh=fresh), **(panel or {})}
     # What the change wrote is the newest of the passage's history, which the panel has read already.
     written = [c for c in context["history"] if c.at >= since and c.actor_id == request.user.pk]
     context.update(
         {
             # Built in Python (rendering.py), escaped piece by piece there.
             "paragraphs_html": mark_safe(
-                paragraphs_html(request, article, paragraphs_touching(article.body, span.start, span.end))
+                paragraphs_html(
+                    request, article, paragraphs_touching(article.body, span.start, span.end), span
+                )
                 if repaint
                 else ""
             ),
-            "passage_count": Span.objects.in_reader(article, request.user).count() if counted else None,
-            "side_item_html": mark_safe(side_item_html(request, article, context["span"], side, was_listed)),
+            "passage_count": passage_count(request, article) if counted else None,
+            "side_item_html": mark_safe(
+                side_item_html(request, article, context["span"], side, was_listed, fresh)
+            ),
             "new_changes": written,
         }
     )

@@ -68,7 +68,7 @@ def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     except Refused as refused:
         return refusal(request, refused)
     span.article = article
-    return reader_answer(request, span, side=side, was_listed=False, since=since, counted=True)
+    return reader_answer(request, span, side=side, was_listed=False, since=since, counted=True, fresh=True)
 
 
 @require_GET

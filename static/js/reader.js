@@ -651,6 +651,38 @@
   // No answer at all (connection refused or cut): nobody knows whether it was saved.
   document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
 
+  /* A save on a crowded paragraph answers with only the parts it changed: <template data-repaint="p-N"
+   * data-from="START" data-to="END"> (views/repaint.py). They replace the paragraph's parts at offsets
+   * START to END (an anchor belongs to the offset of the mark after it); END empty: to its end. If the
+   * paragraph shown has no boundary there (a colleague's passage came meanwhile), it is fetched whole. */
+  function repaintRange(t) {
+    const p = document.getElementById(t.dataset.repaint);
+    if (!p) return;
+    const from = +t.dataset.from;
+    const to = t.dataset.to === "" ? Infinity : +t.dataset.to;
+    const kids = Array.from(p.children);
+    const at = new Array(kids.length);
+    for (let i = kids.length - 1, next = Infinity; i >= 0; i--) {
+      if (kids[i].hasAttribute("data-o")) next = +kids[i].dataset.o;
+      at[i] = next;
+    }
+    const inside = kids.filter((k, i) => at[i] >= from && at[i] < to);
+    const bounded = (o) => kids.some((k) => k.hasAttribute("data-o") && +k.dataset.o === o);
+    if (!bounded(from) || (to !== Infinity && !bounded(to))) {
+      htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#" + p.id, select: "#" + p.id, swap: "outerHTML" });
+      return;
+    }
+    p.insertBefore(t.content, inside[0]);
+    inside.forEach((k) => k.remove());
+  }
+
+  document.body.addEventListener("htmx:afterSwap", (e) => {
+    e.detail.target.querySelectorAll("template[data-repaint]").forEach((t) => {
+      repaintRange(t);
+      t.remove();
+    });
+  });
+
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const item = focusedId && document.getElementById("passage-" + focusedId);
     if (item) item.classList.add("current"); // a side-list page may have brought it

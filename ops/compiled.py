@@ -1,0 +1,90 @@
+"""Small hot queries compiled to SQL once per process, then run with new values.
+
+Building a queryset and compiling it costs the ORM about a millisecond of CPU (four for one with a
+subquery, such as the independent-coding rule's blind rows), while the database answers the same
+small query in a tenth of that: on a save, which runs a dozen such queries, compiling was most of the
+server's work. `Compiled` keeps the ORM as the one place each query is written: it builds the
+queryset once with placeholder values, keeps its SQL and parameters, and on each call runs that SQL
+with the real values in the placeholders' places.
+
+    rows = Compiled(lambda article: Model.objects.filter(article_id=article).values_list("a", "b"))
+    rows(article=12)  # -> [(a, b), …], as the database returns them (no field conversion)
+
+Only for whole numbers (ids, offsets) compared as they are (`=`, `<`, …: not `__in`, `__contains`,
+which transform them), and for columns that need no conversion from the database (ids, text, counts;
+not dates or JSON).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DatabaseError, connections
+from django.db.models import QuerySet
+
+# Placeholders: values no real id or offset takes, each parameter its own. Within a 32-bit column's
+# range, as Django turns a comparison with a value out of the column's range into no comparison at all.
+_BASE = 2_013_265_920
+_every: list[Compiled] = []
+
+
+def warm() -> int:
+    """Compile every query declared so far (modules imported); how many were. One that cannot be
+    compiled now (the database not reachable yet, or a factory the class refuses) is left to its first
+    use, which says why."""
+    done = 0
+    for compiled in list(_every):
+        try:
+            compiled.warm()
+        except (DatabaseError, ValueError):
+            continue
+        done += 1
+    return done
+
+
+class Compiled:
+    """A queryset factory whose SQL is compiled on first use and reused (one database: `default`)."""
+
+    def __init__(self, build: Callable[..., QuerySet]) -> None:
+        self.build = build
+        self._compiled: dict[tuple[str, ...], tuple[str, str, list, dict[int, str]]] = {}
+        self._lock = threading.Lock()
+        _every.append(self)
+
+    def warm(self) -> None:
+        """Compile now, with the values the factory names (gunicorn.conf.py, before the fork)."""
+        names = tuple(sorted(inspect.signature(self.build).parameters))
+        with self._lock:
+            self._compiled.setdefault(names, self._compile(names))
+
+    def _compile(self, names: tuple[str, ...]) -> tuple[str, str, list, dict[int, str]]:
+        placeholders = {name: _BASE - n for n, name in enumerate(names)}
+        queryset = self.build(**placeholders)
+        sql, params = queryset.query.sql_with_params()
+        by_value = {value: name for name, value in placeholders.items()}
+        # A whole number may come wrapped (psycopg's Int4 for an integer column): kept, to wrap the value.
+        where = {
+            i: by_value[int(p)]
+            for i, p in enumerate(params)
+            if isinstance(p, int) and not isinstance(p, bool) and int(p) in by_value
+        }
+        if set(where.values()) != set(names):
+            raise ValueError(f"Compiled: a value of {names} is not a plain parameter of the query")
+        return queryset.db, sql, list(params), where
+
+    def __call__(self, **values: Any) -> list[tuple]:
+        names = tuple(sorted(values))
+        compiled = self._compiled.get(names)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.setdefault(names, self._compile(names))
+        alias, sql, params, where = compiled
+        params = list(params)
+        for i, name in where.items():
+            params[i] = type(params[i])(values[name])
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
