@@ -97,6 +97,10 @@ def test_analyst_creates_tagged_passage_with_note(alice_client, alice, article, 
         "span",
         "tag",
     ]
+    # The answer's panel and activity (built from what was written, not read back) say it once, as a
+    # reload of the panel does: one line for the whole action.
+    assert html.count("Tagged “Qasem Soleimani” with Qasem Soleimani as mentioned, with a note") == 2
+    assert "Noted on" not in html and "Marked “" not in html
 
 
 def test_event_terms_default_to_the_event_role(alice_client, article, killing):

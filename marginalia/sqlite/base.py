@@ -14,8 +14,12 @@ settings.py uses this backend for every SQLite DATABASE_URL; `connection.vendor`
 
 from __future__ import annotations
 
-import fcntl
 import os
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; SQLite's own busy timeout queues the writers there
+    fcntl = None
 
 from django.db.backends.sqlite3 import base
 
@@ -24,7 +28,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _writers: int | None = None  # the open lock file, while this connection holds the write lock
 
     def _queue(self) -> None:
-        if self._writers is not None or self.is_in_memory_db():
+        if self._writers is not None or fcntl is None or self.is_in_memory_db():
             return
         descriptor = os.open(f"{self.settings_dict['NAME']}.writers", os.O_RDWR | os.O_CREAT, 0o600)
         try:
