@@ -52,4 +52,4 @@ screenshots: $(STAMP) ## Remake the screenshots under docs/ and docs/screens/ in
 	@if command -v pngquant >/dev/null; then pngquant --force --ext .png --quality 70-95 --skip-if-larger docs/screens/*.png || true; fi
 
 clean: ## Remove the venv, the benchmarks' peer venv and the SQLite database
-	rm -rf $(VENV) .bench db.sqlite3 staticfiles
+	rm -rf $(VENV) .bench db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3.writers staticfiles
