@@ -12,7 +12,15 @@ from annotations.models import Span, Term
 from corpus.models import Article
 from tests.axe import violations
 from tests.conftest import PASSWORD, load_demo, log_in
-from tests.test_browser_reader import DEMO_LOGIN, DEMO_TITLE, POINT_JS, body_offsets, drag_select, open_reader
+from tests.test_browser_reader import (
+    DEMO_LOGIN,
+    DEMO_TITLE,
+    POINT_JS,
+    body_offsets,
+    drag_select,
+    open_reader,
+    select_offsets,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,17 +143,9 @@ def test_panel_is_a_bottom_sheet_on_a_phone_that_leaves_the_selection_in_view(br
         text = "An escalation has become inevitable."
         start, end = body_offsets(demo, text)
         # Scrolled so the sentence sits low on the screen, where a sheet would cover it.
-        page.evaluate(
-            "([start, end]) => {"
-            + POINT_JS
-            + """
-              const [n1, i1] = point(start), [n2, i2] = point(end);
-              const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-              window.scrollBy(0, r.getBoundingClientRect().top - window.innerHeight + 80);
-              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-            }""",
-            [start, end],
-        )
+        top = range_box(page, start, end)["top"]
+        page.evaluate("(top) => window.scrollBy(0, top - window.innerHeight + 80)", top)
+        select_offsets(page, start, end)
         page.keyboard.press("t")
         page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
         page.keyboard.type("Iran")  # the list fills the sheet: it must not grow over the selection
@@ -175,16 +175,7 @@ def test_a_finger_selection_opens_the_panel_on_a_touch_screen(browser, live_serv
         para = page.locator("#body p").first.bounding_box()
         page.touchscreen.tap(para["x"] + 10, para["y"] + 5)  # a finger on the text: pointerType "touch"
         assert page.is_hidden("#select-panel")
-        page.evaluate(  # the long press and the handles, as the phone leaves them
-            "([start, end]) => {"
-            + POINT_JS
-            + """
-              const [n1, i1] = point(start), [n2, i2] = point(end);
-              const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-            }""",
-            [start, end],
-        )
+        select_offsets(page, start, end)  # the long press and the handles, as the phone leaves them
         page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
         assert page.input_value("#select-panel input[name=start]") == str(start)
         assert page.input_value("#select-panel input[name=end]") == str(end)
@@ -199,16 +190,7 @@ def test_a_selection_made_by_script_opens_nothing_for_a_mouse_user(page, live_se
     open_reader(page, live_server, demo)
     start, end = body_offsets(demo, "An escalation has become inevitable.")
     page.mouse.click(5, 5)
-    page.evaluate(
-        "([start, end]) => {"
-        + POINT_JS
-        + """
-          const [n1, i1] = point(start), [n2, i2] = point(end);
-          const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-          const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-        }""",
-        [start, end],
-    )
+    select_offsets(page, start, end)
     page.wait_for_timeout(800)  # longer than the touch path's rest
     assert page.is_hidden("#select-panel")
 
