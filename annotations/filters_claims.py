@@ -38,6 +38,7 @@ from annotations.filters import (
     CLAIM_PARAMS,
     FILTER_PARAMS,
     MULTI_VALUED,
+    SORTS,
     InvalidFilter,
     SpanFilterForm,
     ValuesField,
@@ -59,18 +60,10 @@ from annotations.models import (
 AUTHOR, UNNAMED = "author", "unnamed"
 YES_NO = {"yes": True, "no": False}
 
-# sort value -> ordering of claims (the same keys as the passages view); pk last for stable pages.
+# sort value -> ordering of claims: the passages view's sorts, reading order being the claim's passage's.
 CLAIM_SORTS: dict[str, tuple[str, ...]] = {
-    "created": ("created_at", "pk"),
-    "-created": ("-created_at", "-pk"),
-    "updated": ("updated_at", "pk"),
-    "-updated": ("-updated_at", "-pk"),
-    "article": ("article__title", "article_id", "span__start", "pk"),
-    "-article": ("-article__title", "-article_id", "span__start", "pk"),
-    "published": ("article__published", "article_id", "span__start", "pk"),
-    "-published": ("-article__published", "-article_id", "span__start", "pk"),
-    "analyst": ("created_by__username", "-created_at", "-pk"),
-    "-analyst": ("-created_by__username", "-created_at", "-pk"),
+    key: tuple("span__start" if column == "start" else column for column in order)
+    for key, order in SORTS.items()
 }
 
 
