@@ -39,7 +39,7 @@ or its reporting verb (the sentence cut at ; : – and —).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -580,13 +580,7 @@ def _modality(result: Prefill, tokens: list[_Token]) -> None:
         ),
         ("future", future),
     )
-    for modality, matches in checks:
-        for i in range(len(tokens)):
-            if matches(i):
-                result.event_modality = modality
-                result.why["event_modality"] = f"“{tokens[i].text}”"
-                return
-    result.event_modality = "actual"
+    _first_match(result, tokens, "event_modality", checks, otherwise="actual")
 
 
 def _claim_type(result: Prefill, tokens: list[_Token]) -> None:
@@ -612,10 +606,23 @@ def _claim_type(result: Prefill, tokens: list[_Token]) -> None:
         ("justification", lambda i: lows[i] in JUSTIFICATION_WORDS),
         ("prediction", lambda i: will(i) or (lows[i] == "expected" and next_is(i, "to"))),
     )
-    for claim_type, matches in checks:
+    _first_match(result, tokens, "claim_type", checks, otherwise="factual_assertion")
+
+
+def _first_match(
+    result: Prefill,
+    tokens: list[_Token],
+    field: str,
+    checks: Sequence[tuple[str, Callable[[int], bool]]],
+    *,
+    otherwise: str,
+) -> None:
+    """Set `field` to the value of the first check (in order) that some token matches, with that token as
+    the why; `otherwise` when none does."""
+    for value, matches in checks:
         for i in range(len(tokens)):
             if matches(i):
-                result.claim_type = claim_type
-                result.why["claim_type"] = f"“{tokens[i].text}”"
+                setattr(result, field, value)
+                result.why[field] = f"“{tokens[i].text}”"
                 return
-    result.claim_type = "factual_assertion"
+    setattr(result, field, otherwise)

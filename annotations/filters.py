@@ -256,25 +256,7 @@ class SpanFilterForm(forms.Form):
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
-        spans = Span.objects.live()
-        if viewer is not None:
-            spans = spans.visible_to(viewer)
-        if data["article"]:
-            spans = spans.filter(article=data["article"])
-        if data["source"]:
-            spans = spans.filter(article__source=data["source"])
-        if data["published_from"]:
-            spans = spans.filter(article__published__gte=data["published_from"])
-        if data["published_to"]:
-            spans = spans.filter(article__published__lte=data["published_to"])
-        if data["term"] or data["role"] or data["kind"]:
-            spans = spans.filter(Exists(self._matching_tags("pk")))
-        if data["analyst"]:
-            spans = spans.filter(created_by__in=data["analyst"])
-        if data["created_from"]:
-            spans = spans.filter(created_at__date__gte=data["created_from"])
-        if data["created_to"]:
-            spans = spans.filter(created_at__date__lte=data["created_to"])
+        spans = self._narrowed(Span.objects.live(), viewer=viewer, span_ref="pk")
         if data["q"]:
             # Two searches the trigram indexes serve (PostgreSQL, migration 0009), joined by UNION: an OR
             # across the passage and its notes would read every passage (2 s at 1,000,000).
@@ -290,6 +272,31 @@ class SpanFilterForm(forms.Form):
             spans = spans.order_by(*SORTS[data["sort"]])
         return spans
 
+    def _narrowed(self, records: QuerySet, *, viewer: Any, span_ref: str) -> QuerySet:
+        """`records` (live spans, or live claims) narrowed to what `viewer` may see and by the parameters
+        passages and claims read alike: the article's, the tags on the passage (at `span_ref`), and who
+        made the record and when."""
+        data = self.cleaned_data
+        if viewer is not None:
+            records = records.visible_to(viewer)
+        if data["article"]:
+            records = records.filter(article=data["article"])
+        if data["source"]:
+            records = records.filter(article__source=data["source"])
+        if data["published_from"]:
+            records = records.filter(article__published__gte=data["published_from"])
+        if data["published_to"]:
+            records = records.filter(article__published__lte=data["published_to"])
+        if data["term"] or data["role"] or data["kind"]:
+            records = records.filter(Exists(self._matching_tags(span_ref)))
+        if data["analyst"]:
+            records = records.filter(created_by__in=data["analyst"])
+        if data["created_from"]:
+            records = records.filter(created_at__date__gte=data["created_from"])
+        if data["created_to"]:
+            records = records.filter(created_at__date__lte=data["created_to"])
+        return records
+
     @staticmethod
     def notes_searched(viewer: Any = None) -> QuerySet[Note]:
         """The notes the text search reads: live, and with `viewer` those they may see (a note hidden from
@@ -302,10 +309,7 @@ class SpanFilterForm(forms.Form):
         data = self.cleaned_data
         tags = Tag.objects.filter(span=OuterRef(span_ref))
         if data["term"]:
-            term_ids: set[int] = set()
-            for term in data["term"]:
-                term_ids |= term.descendant_ids()
-            tags = tags.filter(term_id__in=term_ids)
+            tags = tags.filter(term_id__in=with_narrower(data["term"]))
         if data["role"]:
             tags = tags.filter(role=data["role"])
         if data["kind"]:
@@ -354,6 +358,14 @@ class SpanFilterForm(forms.Form):
         if data["coding"]:
             parts.append("adjudicated only" if data["coding"] == "adjudicated" else "analysts' own coding")
         return " · ".join(parts) or "every passage"
+
+
+def with_narrower(terms: list[Term]) -> set[int]:
+    """The ids of `terms` and of every term narrower than one of them."""
+    ids: set[int] = set()
+    for term in terms:
+        ids |= term.descendant_ids()
+    return ids
 
 
 def _range_in_words(low: date | None, high: date | None) -> str:

@@ -38,10 +38,12 @@ from annotations.filters import (
     CLAIM_PARAMS,
     FILTER_PARAMS,
     MULTI_VALUED,
+    SORTS,
     InvalidFilter,
     SpanFilterForm,
     ValuesField,
     as_querydict,
+    with_narrower,
 )
 from annotations.models import (
     AttributionType,
@@ -58,18 +60,10 @@ from annotations.models import (
 AUTHOR, UNNAMED = "author", "unnamed"
 YES_NO = {"yes": True, "no": False}
 
-# sort value -> ordering of claims (the same keys as the passages view); pk last for stable pages.
+# sort value -> ordering of claims: the passages view's sorts, reading order being the claim's passage's.
 CLAIM_SORTS: dict[str, tuple[str, ...]] = {
-    "created": ("created_at", "pk"),
-    "-created": ("-created_at", "-pk"),
-    "updated": ("updated_at", "pk"),
-    "-updated": ("-updated_at", "-pk"),
-    "article": ("article__title", "article_id", "span__start", "pk"),
-    "-article": ("-article__title", "-article_id", "span__start", "pk"),
-    "published": ("article__published", "article_id", "span__start", "pk"),
-    "-published": ("-article__published", "-article_id", "span__start", "pk"),
-    "analyst": ("created_by__username", "-created_at", "-pk"),
-    "-analyst": ("-created_by__username", "-created_at", "-pk"),
+    key: tuple("span__start" if column == "start" else column for column in order)
+    for key, order in SORTS.items()
 }
 
 
@@ -181,25 +175,7 @@ class ClaimFilterForm(SpanFilterForm):
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
-        claims = Claim.objects.live()
-        if viewer is not None:
-            claims = claims.visible_to(viewer)
-        if data["article"]:
-            claims = claims.filter(article=data["article"])
-        if data["source"]:
-            claims = claims.filter(article__source=data["source"])
-        if data["published_from"]:
-            claims = claims.filter(article__published__gte=data["published_from"])
-        if data["published_to"]:
-            claims = claims.filter(article__published__lte=data["published_to"])
-        if data["term"] or data["role"] or data["kind"]:
-            claims = claims.filter(Exists(self._matching_tags("span_id")))
-        if data["analyst"]:
-            claims = claims.filter(created_by__in=data["analyst"])
-        if data["created_from"]:
-            claims = claims.filter(created_at__date__gte=data["created_from"])
-        if data["created_to"]:
-            claims = claims.filter(created_at__date__lte=data["created_to"])
+        claims = self._narrowed(Claim.objects.live(), viewer=viewer, span_ref="span_id")
         if data["q"]:
             in_notes = self.notes_searched(viewer).filter(span=OuterRef("span_id"), text__icontains=data["q"])
             claims = claims.filter(
@@ -210,13 +186,13 @@ class ClaimFilterForm(SpanFilterForm):
         speakers: Speakers = data["speaker"]
         if speakers:
             claims = claims.spoken_by(
-                _with_narrower(speakers.actors),
+                with_narrower(speakers.actors),
                 author=speakers.author,
                 unnamed=speakers.unnamed,
-                unnamed_for=_with_narrower(speakers.unnamed_for),
+                unnamed_for=with_narrower(speakers.unnamed_for),
             )
         if data["target"]:
-            claims = claims.about(_with_narrower(data["target"]))
+            claims = claims.about(with_narrower(data["target"]))
         for param, column in (
             ("speaker_role", "speaker_role"),
             ("attribution", "attribution_type"),
@@ -265,13 +241,6 @@ class ClaimFilterForm(SpanFilterForm):
         if data["contested"] is not None:
             parts.append("contested" if data["contested"] else "not contested")
         return " · ".join(parts) or "every claim"
-
-
-def _with_narrower(terms: list[Term]) -> set[int]:
-    ids: set[int] = set()
-    for term in terms:
-        ids |= term.descendant_ids()
-    return ids
 
 
 def filter_form_for(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test (not the live server) then look "async" to Django's safety check.
@@ -51,6 +52,19 @@ def charlie(db) -> User:
     # leads_group(), not get_or_create: a browser test's flush empties the group migration 0004 made.
     user.groups.add(leads_group())
     return user
+
+
+@pytest.fixture
+def dave(db) -> User:
+    """An analyst who is not a lead (the one left out of an assignment, in the independent-coding tests)."""
+    return User.objects.create_user("dave", "dave@example.org", "x")
+
+
+def as_user(user: User) -> Client:
+    """A test client logged in as `user` (no login form, no password hashing)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from annotations.models import Claim, Span, Term
 from corpus.models import Article
 from tests.conftest import load_demo
-from tests.test_browser_reader import DEMO_LOGIN, select_by_script
+from tests.test_browser_reader import DEMO_LOGIN, code_author_claim, open_reader, select_by_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,37 +27,11 @@ def valdai(live_server) -> Article:
     return Article.objects.get(title=VALDAI)
 
 
-def open_article(page, live_server, article: Article) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", DEMO_LOGIN[0])
-    page.fill("#id_password", DEMO_LOGIN[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/articles/{article.pk}/")
-    page.wait_for_selector("#body p")
-
-
 def test_analyst_codes_a_claim_by_keyboard_alone_and_finds_it_after_reload(page, live_server, valdai):
-    open_article(page, live_server, valdai)
+    open_reader(page, live_server, valdai)
     select_by_script(page, valdai, SUCHKOV_PASSAGE)
-    page.keyboard.press("c")
-    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
     # The rules suggest the author's voice; the analyst says so anyway, by typing.
-    page.keyboard.type("author")
-    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=author]")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'author'")
-    for _field in ("speaker_role", "attribution_type", "reporting_verb", "claim_type", "stance"):
-        page.keyboard.press("Tab")
-    page.keyboard.press("2")  # opposed
-    page.keyboard.press("Tab")
-    page.keyboard.type("United States")
-    page.wait_for_selector("#claim-target-options .suggestion[data-label='United States']")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")  # probable
-    page.keyboard.press("Control+Enter")
-    page.wait_for_selector("#span-panel .claims-section .claim")
+    code_author_claim(page, "2", "2")  # opposed, probable
 
     claim = Claim.objects.get()
     assert (claim.speaker_kind, claim.stance, claim.target.slug, claim.certainty) == (
@@ -80,7 +54,7 @@ def test_analyst_codes_a_claim_by_keyboard_alone_and_finds_it_after_reload(page,
 
 
 def test_a_new_actor_is_proposed_from_the_tag_type_ahead_and_tags_at_once(page, live_server, valdai):
-    open_article(page, live_server, valdai)
+    open_reader(page, live_server, valdai)
     select_by_script(page, valdai, "ISIS")
     page.keyboard.press("t")
     page.wait_for_selector("#select-panel:not([hidden]) input[name=q]")
@@ -103,7 +77,7 @@ def test_analyst_changes_deletes_and_undoes_a_claim_in_the_passage_panel(page, l
     claim = Claim.create_with_passage(
         valdai, start, start + len(SUCHKOV_PASSAGE), SUCHKOV_PASSAGE, {"speaker_kind": "author"}, by=analyst
     )
-    open_article(page, live_server, valdai)
+    open_reader(page, live_server, valdai)
     page.click(f".passage-link[data-span='{claim.span_id}']")
     page.click("#span-panel .claim-open")
     page.wait_for_selector("#span-panel .claim-card[data-claim] [data-field=stance]")
@@ -133,7 +107,7 @@ def test_analyst_changes_deletes_and_undoes_a_claim_in_the_passage_panel(page, l
 def test_a_refused_claim_shows_the_form_with_the_message_and_a_new_speaker_is_proposed(
     page, live_server, valdai
 ):
-    open_article(page, live_server, valdai)
+    open_reader(page, live_server, valdai)
     select_by_script(page, valdai, SUCHKOV_PASSAGE)
     page.keyboard.press("c")
     page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")

@@ -10,6 +10,7 @@ import pytest
 from annotations.models import Change, Tag, Term
 from annotations.vocabulary import load_vocabulary
 from tests.conftest import PASSWORD, log_in
+from tests.test_browser_vocabulary import merge_on_screen
 
 SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_vocabulary.json"
 
@@ -22,12 +23,7 @@ def test_lead_merges_and_retires_on_the_vocabulary_screens(page, live_server, al
 
     span = tagged_passage(Term.objects.get(slug="mike-pompeo"), alice)
     log_in(page, live_server, "charlie")
-    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
-    page.click("text=Merge into…")
-    page.fill("#id_q", "Esper")
-    page.check(f"input[name=survivor][value='{Term.objects.get(slug='mark-esper').pk}']")
-    page.check("#id_confirm")
-    page.click("button:has-text('Merge')")
+    merge_on_screen(page, live_server, "mike-pompeo", "Esper", "mark-esper")
     page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
     assert Tag.objects.get(span=span).term.slug == "mark-esper"
 

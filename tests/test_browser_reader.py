@@ -95,19 +95,48 @@ def drag_select(page, article: Article, text: str, occurrence: int = 0) -> None:
     page.mouse.up()
 
 
-def select_by_script(page, article: Article, text: str, occurrence: int = 0) -> None:
-    """Put the selection on the text as keyboard selection would, without the mouse."""
+def select_offsets(page, start: int, end: int, *, blur: bool = False) -> None:
+    """Put the selection on body[start:end] by script, as a phone's handles leave it; with `blur`, focus
+    leaves whatever held it, as after keyboard selection."""
     page.evaluate(
-        "([start, end]) => {"
+        "([start, end, blur]) => {"
         + POINT_JS
         + """
           const [n1, i1] = point(start), [n2, i2] = point(end);
           const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
           const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-          if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+          if (blur && document.activeElement && document.activeElement.blur) document.activeElement.blur();
         }""",
-        list(body_offsets(article, text, occurrence)),
+        [start, end, blur],
     )
+
+
+def select_by_script(page, article: Article, text: str, occurrence: int = 0) -> None:
+    """Put the selection on the text as keyboard selection would, without the mouse."""
+    select_offsets(page, *body_offsets(article, text, occurrence), blur=True)
+
+
+def code_author_claim(page, stance_key: str, certainty_key: str | None = None) -> None:
+    """On the selected text, by keyboard alone: c, the author's voice typed, a stance (its number key)
+    toward the United States, a certainty (its number key) when given; saved with Ctrl+Enter."""
+    page.keyboard.press("c")
+    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
+    page.keyboard.type("author")
+    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=author]")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'author'")
+    for _field in ("speaker_role", "attribution_type", "reporting_verb", "claim_type", "stance"):
+        page.keyboard.press("Tab")
+    page.keyboard.press(stance_key)
+    page.keyboard.press("Tab")
+    page.keyboard.type("United States")
+    page.wait_for_selector("#claim-target-options .suggestion[data-label='United States']")
+    page.keyboard.press("Enter")
+    if certainty_key is not None:
+        page.keyboard.press("Tab")
+        page.keyboard.press(certainty_key)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#span-panel .claims-section .claim")
 
 
 def mark_text(page, span_id: int) -> str:

@@ -10,7 +10,14 @@ from django.contrib.auth.models import User
 from annotations.models import Claim, Span, Term
 from corpus.models import Article
 from tests.conftest import PASSWORD, load_demo
-from tests.test_browser_reader import DEMO_LOGIN, DEMO_TITLE, body_offsets, drag_select, open_reader
+from tests.test_browser_reader import (
+    DEMO_LOGIN,
+    DEMO_TITLE,
+    body_offsets,
+    code_author_claim,
+    drag_select,
+    open_reader,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,23 +121,7 @@ def test_select_tag_and_code_a_claim_with_the_keyboard_alone(page, live_server, 
     assert page.evaluate(SELECTED) == f"{FIRST_SENTENCE} Tehran will now"
     page.keyboard.press("Shift+ArrowRight")  # and forward again, to "retaliate" (a word: no full stop)
     assert page.evaluate(SELECTED) == f"{FIRST_SENTENCE} Tehran will now retaliate"
-    page.keyboard.press("c")
-    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
-    page.keyboard.type("author")
-    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=author]")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'author'")
-    for _field in ("speaker_role", "attribution_type", "reporting_verb", "claim_type", "stance"):
-        page.keyboard.press("Tab")
-    page.keyboard.press("2")  # opposed
-    page.keyboard.press("Tab")
-    page.keyboard.type("United States")
-    page.wait_for_selector("#claim-target-options .suggestion[data-label='United States']")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")  # probable
-    page.keyboard.press("Control+Enter")
-    page.wait_for_selector("#span-panel .claims-section .claim")
+    code_author_claim(page, "2", "2")  # opposed, probable
     claim = Claim.objects.get()
     assert claim.span.quote == f"{FIRST_SENTENCE} Tehran will now retaliate"
     assert (claim.speaker_kind, claim.stance, claim.target.slug) == ("author", "opposed", "united-states")

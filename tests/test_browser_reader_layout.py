@@ -4,6 +4,8 @@ values after a refused stale save, and no serious accessibility violation (axe-c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -12,7 +14,15 @@ from annotations.models import Span, Term
 from corpus.models import Article
 from tests.axe import violations
 from tests.conftest import PASSWORD, load_demo, log_in
-from tests.test_browser_reader import DEMO_LOGIN, DEMO_TITLE, POINT_JS, body_offsets, drag_select, open_reader
+from tests.test_browser_reader import (
+    DEMO_LOGIN,
+    DEMO_TITLE,
+    POINT_JS,
+    body_offsets,
+    drag_select,
+    open_reader,
+    select_offsets,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +33,16 @@ SENTENCE = "With the murder of Qasem Soleimani, the United States declared war o
 def demo(live_server) -> Article:
     load_demo()
     return Article.objects.get(title=DEMO_TITLE)
+
+
+@pytest.fixture
+def phone(browser) -> Iterator:
+    """A page on a phone's touch screen (390 × 844), closed after the test."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def make(article: Article, text: str, slug: str, occurrence: int = 0, by: str = "analyst", **kw) -> Span:
@@ -127,70 +147,45 @@ def test_panel_docks_beside_the_selection_on_a_wide_screen(browser, live_server,
         context.close()
 
 
-def test_panel_is_a_bottom_sheet_on_a_phone_that_leaves_the_selection_in_view(browser, live_server, demo):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = context.new_page()
-    try:
-        open_reader(page, live_server, demo)
-        text = "An escalation has become inevitable."
-        start, end = body_offsets(demo, text)
-        # Scrolled so the sentence sits low on the screen, where a sheet would cover it.
-        page.evaluate(
-            "([start, end]) => {"
-            + POINT_JS
-            + """
-              const [n1, i1] = point(start), [n2, i2] = point(end);
-              const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-              window.scrollBy(0, r.getBoundingClientRect().top - window.innerHeight + 80);
-              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-            }""",
-            [start, end],
-        )
-        page.keyboard.press("t")
-        page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
-        page.keyboard.type("Iran")  # the list fills the sheet: it must not grow over the selection
-        page.wait_for_selector("#select-suggestions .suggestion >> nth=3")
-        panel, selected = box(page, "#select-panel"), range_box(page, start, end)
-        assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
-        assert panel["top"] >= 844 / 3  # a sheet at the bottom, not a full-screen cover
-        assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the selection stays in view
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing overflows
-        page.keyboard.press("Enter")
-        page.wait_for_selector("#span-panel:not([hidden]) .span-card[data-span]")
-        panel, selected = box(page, "#span-panel"), range_box(page, start, end)
-        assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
-        assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the new passage in view
-    finally:
-        context.close()
+def test_panel_is_a_bottom_sheet_on_a_phone_that_leaves_the_selection_in_view(phone, live_server, demo):
+    page = phone
+    open_reader(page, live_server, demo)
+    text = "An escalation has become inevitable."
+    start, end = body_offsets(demo, text)
+    # Scrolled so the sentence sits low on the screen, where a sheet would cover it.
+    top = range_box(page, start, end)["top"]
+    page.evaluate("(top) => window.scrollBy(0, top - window.innerHeight + 80)", top)
+    select_offsets(page, start, end)
+    page.keyboard.press("t")
+    page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
+    page.keyboard.type("Iran")  # the list fills the sheet: it must not grow over the selection
+    page.wait_for_selector("#select-suggestions .suggestion >> nth=3")
+    panel, selected = box(page, "#select-panel"), range_box(page, start, end)
+    assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
+    assert panel["top"] >= 844 / 3  # a sheet at the bottom, not a full-screen cover
+    assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the selection stays in view
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing overflows
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#span-panel:not([hidden]) .span-card[data-span]")
+    panel, selected = box(page, "#span-panel"), range_box(page, start, end)
+    assert panel["left"] >= 0 and panel["right"] <= 390 and panel["bottom"] <= 844
+    assert selected["top"] >= 0 and selected["bottom"] <= panel["top"]  # the new passage in view
 
 
-def test_a_finger_selection_opens_the_panel_on_a_touch_screen(browser, live_server, demo):
+def test_a_finger_selection_opens_the_panel_on_a_touch_screen(phone, live_server, demo):
     """A touch selection fires no mouseup: the panel opens once the selection rests, for that selection."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = context.new_page()
-    try:
-        open_reader(page, live_server, demo)
-        text = "An escalation has become inevitable."
-        start, end = body_offsets(demo, text)
-        para = page.locator("#body p").first.bounding_box()
-        page.touchscreen.tap(para["x"] + 10, para["y"] + 5)  # a finger on the text: pointerType "touch"
-        assert page.is_hidden("#select-panel")
-        page.evaluate(  # the long press and the handles, as the phone leaves them
-            "([start, end]) => {"
-            + POINT_JS
-            + """
-              const [n1, i1] = point(start), [n2, i2] = point(end);
-              const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-            }""",
-            [start, end],
-        )
-        page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
-        assert page.input_value("#select-panel input[name=start]") == str(start)
-        assert page.input_value("#select-panel input[name=end]") == str(end)
-        assert text in page.inner_text("#select-panel [data-selection-quote]")
-    finally:
-        context.close()
+    page = phone
+    open_reader(page, live_server, demo)
+    text = "An escalation has become inevitable."
+    start, end = body_offsets(demo, text)
+    para = page.locator("#body p").first.bounding_box()
+    page.touchscreen.tap(para["x"] + 10, para["y"] + 5)  # a finger on the text: pointerType "touch"
+    assert page.is_hidden("#select-panel")
+    select_offsets(page, start, end)  # the long press and the handles, as the phone leaves them
+    page.wait_for_selector("#select-panel:not([hidden]) input[name=q]:focus")
+    assert page.input_value("#select-panel input[name=start]") == str(start)
+    assert page.input_value("#select-panel input[name=end]") == str(end)
+    assert text in page.inner_text("#select-panel [data-selection-quote]")
 
 
 def test_a_selection_made_by_script_opens_nothing_for_a_mouse_user(page, live_server, demo):
@@ -199,16 +194,7 @@ def test_a_selection_made_by_script_opens_nothing_for_a_mouse_user(page, live_se
     open_reader(page, live_server, demo)
     start, end = body_offsets(demo, "An escalation has become inevitable.")
     page.mouse.click(5, 5)
-    page.evaluate(
-        "([start, end]) => {"
-        + POINT_JS
-        + """
-          const [n1, i1] = point(start), [n2, i2] = point(end);
-          const r = document.createRange(); r.setStart(n1, i1); r.setEnd(n2, i2);
-          const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
-        }""",
-        [start, end],
-    )
+    select_offsets(page, start, end)
     page.wait_for_timeout(800)  # longer than the touch path's rest
     assert page.is_hidden("#select-panel")
 

@@ -13,12 +13,10 @@ from django.test import override_settings
 
 from annotations.models import Span, SuggestionRejection, Term
 from corpus.models import Article
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD
+from tests.test_browser_reader import DEMO_TITLE, open_reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO_TITLE = "Targeted Killing of Qasem Soleimani: A Step into War"
-ANALYST = ("analyst", "marginalia-demo")
 
 
 @pytest.fixture
@@ -27,12 +25,6 @@ def demo(live_server) -> Article:
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     User.objects.create_user("bob", "bob@example.org", PASSWORD)
     return Article.objects.get(title=DEMO_TITLE)
-
-
-def open_reader(page, live_server, article: Article, username: str = ANALYST[0], password: str = ANALYST[1]):
-    log_in(page, live_server, username, password)
-    page.goto(f"{live_server.url}/articles/{article.pk}/")
-    page.wait_for_selector("#body p")
 
 
 def tehran(article: Article) -> int:

@@ -20,7 +20,7 @@ import pytest
 from annotations.models import Claim, Decision, Span, Term
 from corpus.models import Article, Source
 from tests.conftest import log_in
-from tests.test_browser_reader import drag_select, select_by_script, tag_selection
+from tests.test_browser_reader import code_author_claim, drag_select, select_by_script, tag_selection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,21 +59,7 @@ def code_claim(page, article: Article, stance_key: str) -> None:
     """A claim on a new passage by keyboard: the author's voice, a stance (its number key), toward the
     United States."""
     select_by_script(page, article, CLAIMED)
-    page.keyboard.press("c")
-    page.wait_for_selector("#span-panel .claim-card [data-claim-typeahead=speaker]:focus")
-    page.keyboard.type("author")
-    page.wait_for_selector("#claim-speaker-options .suggestion[data-kind=author]")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('[data-speaker-kind]').value === 'author'")
-    for _field in ("speaker_role", "attribution_type", "reporting_verb", "claim_type", "stance"):
-        page.keyboard.press("Tab")
-    page.keyboard.press(stance_key)
-    page.keyboard.press("Tab")
-    page.keyboard.type("United States")
-    page.wait_for_selector("#claim-target-options .suggestion[data-label='United States']")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Control+Enter")
-    page.wait_for_selector("#span-panel .claims-section .claim")
+    code_author_claim(page, stance_key)
 
 
 def shown(page) -> tuple[set[int], set[int]]:

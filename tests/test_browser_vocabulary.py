@@ -16,6 +16,16 @@ SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_v
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def merge_on_screen(page, live_server, slug: str, query: str, survivor: str) -> None:
+    """On the term's page: Merge into…, find the survivor by typing `query`, choose it, confirm, Merge."""
+    page.goto(f"{live_server.url}/vocabulary/terms/{slug}/")
+    page.click("text=Merge into…")
+    page.fill("#id_q", query)
+    page.check(f"input[name=survivor][value='{Term.objects.get(slug=survivor).pk}']")
+    page.check("#id_confirm")
+    page.click("button:has-text('Merge')")
+
+
 def test_analyst_searches_opens_a_term_and_adds_an_alias(page, live_server, alice):
     load_vocabulary(SEED)
     log_in(page, live_server, "alice")
@@ -48,12 +58,7 @@ def test_curator_merges_two_terms(page, live_server, alice):
 
     span = tagged_passage(Term.objects.get(slug="mike-pompeo"), alice)
     log_in(page, live_server, "dora")
-    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
-    page.click("text=Merge into…")
-    page.fill("#id_q", "Esper")
-    page.check(f"input[name=survivor][value='{Term.objects.get(slug='mark-esper').pk}']")
-    page.check("#id_confirm")
-    page.click("button:has-text('Merge')")
+    merge_on_screen(page, live_server, "mike-pompeo", "Esper", "mark-esper")
     page.wait_for_selector("h1 >> text=Mark Esper")
     page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
     page.wait_for_selector(".alias-list >> text=Mike Pompeo")

@@ -8,31 +8,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Change, Claim, Decision, Note, Span
 from tests.blind_world import build_blind_world
+from tests.conftest import as_user
 
 HX = {"HX-Request": "true"}
 MISSING = 987_654
 
 
 @pytest.fixture
-def dave(db) -> User:
-    return User.objects.create_user("dave", "dave@example.org", "x")
-
-
-@pytest.fixture
 def world(alice, bob, charlie, dave):
     return build_blind_world(alice, bob, charlie, dave)
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def reader(user, world, query: str = "") -> str:

@@ -12,32 +12,20 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Claim
 from tests.blind_world import build_blind_world
+from tests.conftest import as_user
 
 LIST = reverse("annotations:annotation-list")
 EXPORT = reverse("annotations:export")
 
 
 @pytest.fixture
-def dave(db) -> User:
-    return User.objects.create_user("dave", "dave@example.org", "x")
-
-
-@pytest.fixture
 def world(alice, bob, charlie, dave):
     return build_blind_world(alice, bob, charlie, dave)
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(user, url: str, params: dict | None = None) -> str:

@@ -7,7 +7,6 @@ assigned. Each of alice, bob, dave and charlie has a passage on it; the revenge 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 
 from annotations.history import record
 from annotations.models import AssignedArticle, Assignment, Change, Note, Span, Status, Tag
@@ -15,11 +14,6 @@ from annotations.models.visibility import Sight, can_see, change_visible_q, note
 from tests.annotated_world import make_article, make_span, make_term
 
 BODY = "Alice marks this. Bob marks that. Dave marks another. Charlie marks the last one."
-
-
-@pytest.fixture
-def dave(db) -> User:
-    return User.objects.create_user("dave", "dave@example.org", "x")
 
 
 @pytest.fixture

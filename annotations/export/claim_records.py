@@ -151,27 +151,17 @@ def claim_dict(claim: ClaimInfo) -> dict[str, Any]:
 def claims_jsonl_record(claim: ClaimInfo) -> dict[str, Any]:
     """One claim per line: the claims CSV's columns (typed: lists, booleans, offsets), and under
     `passage` what import_annotations needs to place the passage again (its tags and notes included)."""
-    passage, article = claim.passage, claim.passage.article
+    passage = claim.passage
     actors, events = passage_actors_events(passage)
-    notes = [
-        {"author": author, "text": text, "created_at": created, "updated_at": updated}
-        for author, text, created, updated in passage.notes
-    ]
     return {
         "format": CLAIMS_JSONL_FORMAT,
         **claim_dict(claim),
-        "span_id": passage.span_id,
-        "article_id": article.id,
-        "article_sha256": article.sha256,
-        "article_title": article.title,
-        "source": article.source,
-        "published": article.published,
-        "article_url": article.url,
+        **passage.json_place(),
         "quote": passage.quote,
         "sentence": passage.sentence,
         "actors": actors,
         "events": events,
-        "notes": notes,
+        "notes": passage.json_notes(),
         "link": passage.link,
         "passage": {
             "span_id": passage.span_id,
@@ -184,10 +174,7 @@ def claims_jsonl_record(claim: ClaimInfo) -> dict[str, Any]:
             "created_at": passage.created_at,
             "updated_at": passage.updated_at,
             "version": passage.version,
-            "terms": [
-                {"id": term.slug, "label": term.label, "code": term.code, "kind": term.kind, "role": role}
-                for term, role in passage.tags
-            ],
+            "terms": passage.json_terms(),
         },
     }
 

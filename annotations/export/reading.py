@@ -134,6 +134,31 @@ class Passage:
     def link(self) -> str:
         return f"{self.article.reader_url}#span-{self.span_id}"
 
+    def json_place(self) -> dict[str, Any]:
+        """The passage's id and its article's, in the order both JSONL exports write them."""
+        article = self.article
+        return {
+            "span_id": self.span_id,
+            "article_id": article.id,
+            "article_sha256": article.sha256,
+            "article_title": article.title,
+            "source": article.source,
+            "published": article.published,
+            "article_url": article.url,
+        }
+
+    def json_terms(self) -> list[dict[str, Any]]:
+        return [
+            {"id": term.slug, "label": term.label, "code": term.code, "kind": term.kind, "role": role}
+            for term, role in self.tags
+        ]
+
+    def json_notes(self) -> list[dict[str, str]]:
+        return [
+            {"author": author, "text": text, "created_at": created, "updated_at": updated}
+            for author, text, created, updated in self.notes
+        ]
+
     @property
     def sentence(self) -> str:
         return self.article.sentence(self.start, self.end)

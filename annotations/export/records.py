@@ -152,32 +152,19 @@ def long_csv_rows(passage: Passage) -> list[list[Any]]:
 
 
 def jsonl_record(passage: Passage) -> dict[str, Any]:
-    article = passage.article
     cells = dict(zip(TERM_COLUMNS, term_cells(passage), strict=True))
     return {
         "format": JSONL_FORMAT,
-        "span_id": passage.span_id,
-        "article_id": article.id,
-        "article_sha256": article.sha256,
-        "article_title": article.title,
-        "source": article.source,
-        "published": article.published,
-        "article_url": article.url,
+        **passage.json_place(),
         "start": passage.start,
         "end": passage.end,
         "quote": passage.quote,
         "prefix": passage.prefix,
         "suffix": passage.suffix,
         "sentence": passage.sentence,
-        "terms": [
-            {"id": term.slug, "label": term.label, "code": term.code, "kind": term.kind, "role": role}
-            for term, role in passage.tags
-        ],
+        "terms": passage.json_terms(),
         **cells,
-        "notes": [
-            {"author": author, "text": text, "created_at": created, "updated_at": updated}
-            for author, text, created, updated in passage.notes
-        ],
+        "notes": passage.json_notes(),
         "claims": [claim_dict(claim) for claim in passage.claims],
         "annotator": passage.annotator,
         "created_at": passage.created_at,
