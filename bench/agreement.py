@@ -20,7 +20,6 @@ array, so the term alpha (25,000 tag slots × 41 terms) costs more than all the 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.export import ensure_database, setup_django  # noqa: E402 (needs ROOT on the path)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/marginalia_bench_agreement"
 ARTICLES, PASSAGES, CLAIMS = 500, 40, 10
 WORDS = [
@@ -46,27 +48,6 @@ WORDS = [
     "Tehran",
     "Baghdad",
 ]
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marginalia.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    import django
-
-    django.setup()
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def load() -> None:

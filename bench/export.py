@@ -84,18 +84,21 @@ WORDS = [
 ]
 
 
-def setup_django(database_url: str) -> None:
+def setup_django(database_url: str, allowed_hosts: str = "localhost") -> None:
+    """Django for a bench script, in production mode, on the given database (shared by the PostgreSQL
+    benches: export, claims_export, agreement, scale)."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marginalia.settings")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("ALLOWED_HOSTS", allowed_hosts)
     import django
 
     django.setup()
 
 
 def ensure_database(database_url: str) -> None:
+    """Create the bench's PostgreSQL database when it is missing."""
     import psycopg
 
     name = database_url.rsplit("/", 1)[1]

@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.export import ensure_database, setup_django  # noqa: E402 (needs ROOT on the path)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/marginalia_bench_scale"
 ARTICLES = 10_000
 PER_ARTICLE = 100
@@ -93,27 +96,6 @@ TEXT = (
     "guards. Analysts expect retaliation across the region as markets fell and parliament met in "
     "closed session to debate the withdrawal of foreign troops. The envoy called for talks. "
 )
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marginalia.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def loaded() -> bool:
@@ -248,7 +230,7 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true", help="load the data again even if present")
     args = parser.parse_args()
     ensure_database(args.database_url)
-    setup_django(args.database_url)
+    setup_django(args.database_url, allowed_hosts="testserver")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
