@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -71,6 +70,7 @@ from django.utils import timezone  # noqa: E402
 
 from annotations.models import PREFIX_LENGTH, Claim, Note, Span, Tag, Term  # noqa: E402
 from annotations.vocabulary import load_vocabulary  # noqa: E402
+from bench.browser import CHROMIUM, logged_in_page  # noqa: E402
 from corpus.models import Article  # noqa: E402
 
 WORDS = 20_000
@@ -79,7 +79,6 @@ CLAIMS = 1_000
 RENDER_RUNS = 15
 SAVE_RUNS = int(os.environ.get("BENCH_SAVE_RUNS", "15"))
 PASSWORD = "bench-password-not-secret"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 STANCES = ["supportive", "opposed", "neutral", "mixed", ""]
 
 
@@ -214,12 +213,6 @@ def measure_server_save(article: Article, user: User, actors: list[Term]) -> tup
     return median_ms(times), median_ms(cpus)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # In the page: submit the form open in the panel and resolve when the reader has settled: the passage's
 # panel shows `panelText`, its side-list item `sideText` (when the side list has loaded that far: it comes
 # 100 passages at a time), the body has `bodySelector`, and no request is in flight. Requests are counted
@@ -316,7 +309,7 @@ def measure_browser_save(article: Article, user: User) -> str:
     if not Path(CHROMIUM).exists():
         return "claim save in Chromium skipped (Chromium not found)"
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         return "claim save in Chromium skipped (playwright not installed)"
     # Passages of this analyst without claims yet, spread over the article.
@@ -327,42 +320,11 @@ def measure_browser_save(article: Article, user: User) -> str:
     )
     targets = unclaimed[:: max(1, len(unclaimed) // (2 * SAVE_RUNS + 2))][1 : 2 * SAVE_RUNS + 1]
     baseline = Term.objects.create(slug="baseline-actor", kind="actor", label="Baseline actor")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env={**os.environ, "DEBUG": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        base = f"http://127.0.0.1:{port}"
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.goto(f"{base}/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
-            page.goto(f"{base}/articles/{article.pk}/")
-            page.wait_for_selector("#body p")
-            claimed, answers = claim_saves(page, article, targets[:SAVE_RUNS])
-            tagged = tag_saves(page, targets[SAVE_RUNS:], baseline)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with logged_in_page(user.username, PASSWORD, timeout_ms=30_000) as (page, base):
+        page.goto(f"{base}/articles/{article.pk}/")
+        page.wait_for_selector("#body p")
+        claimed, answers = claim_saves(page, article, targets[:SAVE_RUNS])
+        tagged = tag_saves(page, targets[SAVE_RUNS:], baseline)
     claim, tag = statistics.median(claimed), statistics.median(tagged)
     return (
         f"claim save {claim:.0f} ms median until settled in Chromium (target < 60; {len(claimed)} saves; "

@@ -47,9 +47,7 @@ import argparse
 import gc
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -82,13 +80,13 @@ from annotations.models import (  # noqa: E402
 )
 from annotations.permissions import leads_group  # noqa: E402
 from annotations.vocabulary import load_vocabulary  # noqa: E402
+from bench.browser import CHROMIUM, logged_in_page  # noqa: E402
 from corpus.models import Article  # noqa: E402
 
 RENDER_RUNS = 9
 SAVE_RUNS = 15
 BROWSER_SAVES = 7
 PASSWORD = "bench-password-not-secret"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Every passage starts with an anchor `<a id="span-N">`, before and after this issue's markup change.
 ANCHORS = "#body a[id^='span-']"
 
@@ -233,12 +231,6 @@ def measure_server(world: World, article: Article) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # Records, in the page, when Enter went down and when #body or the side panels last changed, so that
 # "settled" is measured by the browser's own clock, not by Python polling it.
 SETTLE_PROBE = """() => {
@@ -261,54 +253,21 @@ def measure_browser(articles: list[Article]) -> dict[int, dict]:
     """Per article: domInteractive, and a save from Enter until the page settled (medians)."""
     if not Path(CHROMIUM).exists():
         return {}
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env={**os.environ, "DEBUG": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     results = {}
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        base = f"http://127.0.0.1:{port}"
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/login/")
-            page.fill("#id_username", "alice")
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
-            for article in articles:
-                interactive = []
-                for _ in range(3):
-                    page.goto(f"{base}/articles/{article.pk}/")
-                    interactive.append(
-                        page.evaluate("() => performance.getEntriesByType('navigation')[0].domInteractive")
-                    )
-                settled, requests = saves_until_settled(page, article)
-                results[article.pk] = {
-                    "interactive": statistics.median(interactive),
-                    "settled": settled,
-                    "requests": requests,
-                }
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with logged_in_page("alice", PASSWORD, timeout_ms=60_000) as (page, base):
+        for article in articles:
+            interactive = []
+            for _ in range(3):
+                page.goto(f"{base}/articles/{article.pk}/")
+                interactive.append(
+                    page.evaluate("() => performance.getEntriesByType('navigation')[0].domInteractive")
+                )
+            settled, requests = saves_until_settled(page, article)
+            results[article.pk] = {
+                "interactive": statistics.median(interactive),
+                "settled": settled,
+                "requests": requests,
+            }
     return results
 
 
