@@ -29,6 +29,9 @@ After issue 13's save work (2026-11-29 00:18–00:20, load average 6–8, 20 s, 
 saves/s (p50 139 ms, 25.8 ms CPU server + 9 ms database), SQLite 17.9/s (p50 209 ms, 29.9 ms CPU) in the
 same minutes; with 5 workers (SQLite, 00:18) 19.4/s and the server's memory after the load 260 MB PSS
 (769 MB RSS counting shared pages once per process).
+2026-11-29 01:46, after issues 11 and 13 merged, load 1.1 at the start (3.6 at the end, the bench's own
+clients on the same 2 cores): 50 analysts, 60 s, PostgreSQL, 4 workers: 23.0 req/s, 0 errors, reader p95
+958 ms, save p95 817 ms, 246 MB PSS; 1,035 saves checked: 0 lost, 0 duplicated, 0 missing from the CSV.
 Targets on a quiet machine: 0 errors, save p95 < 300 ms, reader p95 < 500 ms, nothing lost.
 
     .venv/bin/python bench/load.py [--analysts 50] [--seconds 60] [--database-url URL | --url URL]
