@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): 4 keeps both cores of the CI machine busy while browser tests wait on
+# Chromium. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 4
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint bench bench-peers screenshots clean
@@ -30,10 +33,10 @@ run: $(STAMP) ## Set up everything (venv, install, migrate, demo data), serve on
 	$(PY) manage.py db_worker --no-reload --interval 0.1 --verbosity 0 & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) ## Lint and run the whole test suite (browser tests need /usr/bin/chromium)
+test: $(STAMP) ## Lint and run the whole test suite in TEST_WORKERS processes (browser tests need /usr/bin/chromium)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff check .

@@ -106,6 +106,26 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
+# True once no htmx request has been in flight for 100 ms (htmx marks a requesting element, or its
+# indicator, with `htmx-request`). Polled every 25 ms by `settle`.
+QUIET_JS = """() => {
+  if (document.readyState !== "complete" || document.querySelector(".htmx-request")) {
+    window.__marginaliaQuietSince = null;
+    return false;
+  }
+  const now = performance.now();
+  if (window.__marginaliaQuietSince == null) window.__marginaliaQuietSince = now;
+  return now - window.__marginaliaQuietSince >= 100;
+}"""
+
+
+def settle(page) -> None:
+    """Wait until the page has loaded and its htmx requests (lazy side lists, counts) have finished:
+    Playwright's "networkidle" waits a fixed 500 ms after the last request, which the screen tests paid
+    once per screen."""
+    page.wait_for_function(QUIET_JS, polling=25)
+
+
 def load_demo(stdout=None) -> None:
     """Load the demo as `make run` does: with DEBUG on (load_demo refuses to run in production)."""
     from django.core.management import call_command

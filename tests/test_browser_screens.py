@@ -16,7 +16,7 @@ from annotations.models import Assignment, Claim, SavedSet, Span, Status, Term
 from corpus.importers.jobs import start_import_job
 from corpus.models import Article
 from tests.agreement_world import build_agreement_world
-from tests.conftest import load_demo, log_in
+from tests.conftest import load_demo, log_in, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,7 +111,7 @@ def build_screens(alice, bob, charlie) -> list[Screen]:
 def look(page, url: str, screen: str, width: int, expected: int, shots: bool) -> list[str]:
     """Open the screen and say what spills past the window's edge (nothing, if all is well)."""
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     problems = []
     if response.status != expected:
         problems.append(f"{screen} at {width}px: status {response.status}, expected {expected}")
@@ -160,6 +160,6 @@ def test_the_vocabulary_and_articles_screens_have_no_serious_accessibility_viola
         "/my-work/",
     ):
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         found[path] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}
