@@ -137,3 +137,42 @@ def test_a_refused_claim_shows_the_form_with_the_message_and_a_new_speaker_is_pr
         True,
         "actor",
     )
+
+
+# Holds back the sending of a type-ahead request for `q` by 400 ms (htmx counts it as in flight meanwhile).
+HOLD_BACK_JS = """(q) => {
+  const send = XMLHttpRequest.prototype.send, open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this._url = url;
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (!this._url.includes("q=" + q)) return send.call(this, body);
+    window.heldBack = true;
+    setTimeout(() => send.call(this, body), 400);
+  };
+}"""
+
+
+def test_enter_in_a_claim_type_ahead_takes_the_option_of_what_was_typed_last(page, live_server, valdai):
+    """A slow answer for an earlier query must not be what Enter chooses from (htmx resolves a request
+    made while another is in flight before its answer comes)."""
+    open_reader(page, live_server, valdai)
+    select_by_script(page, valdai, SUCHKOV_PASSAGE)
+    page.keyboard.press("c")
+    target = "#span-panel .claim-card [data-claim-typeahead=target]"
+    page.wait_for_selector(target)
+    page.evaluate(HOLD_BACK_JS, "Donald")
+    page.focus(target)
+    page.keyboard.type("Donald")
+    page.wait_for_function("() => window.heldBack === true")  # the first query is in flight, slowly
+    page.keyboard.press("Control+a")
+    page.keyboard.type("United States")
+    page.keyboard.press("Enter")  # at once: before the first answer has come
+
+    united_states = Term.objects.get(slug="united-states")
+    page.wait_for_function(
+        "(id) => document.querySelector('#span-panel form[data-claim-form] input[name=target]').value === id",
+        arg=str(united_states.pk),
+    )
+    assert page.input_value(target) == "United States"
