@@ -21,6 +21,13 @@ The line is built from FIGURES, one function per figure after the render and the
 
     .venv/bin/python bench/claims.py
 
+Measured 2026-11-29 03:09 UTC, load average 1.4 (nothing else running), the server now gunicorn as a
+team runs it (bench/browser.py; it was runserver with DEBUG on): reader render 55 ms median (CPU 55 ms);
+claim save 52 ms median until settled in Chromium (target < 60: met; its answer's round trip 27 ms),
+1.07× a tag save measured the same way (49 ms); server alone 19 ms (CPU 19 ms); claims CSV export
+31,921 rows/s on PostgreSQL (42,770 per CPU-second of the export), peak traced 17.1 MB at 200,000 claims
+and 15.8 MB at 49,600 (flat).
+
 Measured 2026-11-28 22:03 UTC after main was merged into perf (one round trip for tag and claim saves
 alike), load average 1.1: reader render 41 ms median (CPU 41 ms); claim save 77 ms median until settled
 in Chromium (its answer's round trip 58 ms), 1.00× a tag save measured the same way (77 ms); server
