@@ -43,7 +43,7 @@ lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, agreement.py, scale.py and claims.py's export figure need PostgreSQL)
-	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/save_cpu.py bench/suggestions.py bench/claims.py bench/export.py bench/agreement.py bench/scale.py; do \
+	@for b in bench/import_articles.py bench/vocabulary.py bench/reader.py bench/first_request.py bench/save_cpu.py bench/suggestions.py bench/claims.py bench/export.py bench/agreement.py bench/scale.py; do \
 		$(PY) $$b || exit 1; \
 	done
 
