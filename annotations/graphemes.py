@@ -29,9 +29,19 @@ def is_boundary(text: str, offset: int) -> bool:
 
 
 def _clusters_around(text: str, offset: int):
-    start = text.rfind("\n", max(0, offset - CONTEXT), offset)
-    start = start + 1 if start >= 0 else max(0, offset - CONTEXT)
-    return CLUSTER.finditer(text, pos=start, endpos=min(len(text), offset + 64))
+    return CLUSTER.finditer(text, pos=_safe_start(text, offset), endpos=min(len(text), offset + 64))
+
+
+def _safe_start(text: str, offset: int) -> int:
+    """A cluster boundary at or before `offset`, near it: between two ASCII characters other than CR LF
+    (neither can extend a cluster, join one, or be a regional indicator), else the start of the line."""
+    floor = text.rfind("\n", max(0, offset - CONTEXT), offset)
+    floor = floor + 1 if floor >= 0 else max(0, offset - CONTEXT)
+    for at in range(offset - 1, floor, -1):
+        before, after = text[at - 1], text[at]
+        if after < "\x80" and before < "\x80" and before != "\r":
+            return at
+    return floor
 
 
 def cluster_at(text: str, offset: int) -> str:

@@ -74,6 +74,9 @@ def test_check_range_names_no_problem_for_whole_characters():
 
 
 PIECES = ["a", "b", " ", "é", "e\u0301", FLAG, "🇺🇸", FAMILY, Q_TILDE, "😀", "\n", "ก\u0e33", "👍🏽", "\r\n"]
+# Where the scan may start (graphemes._safe_start, between two ASCII characters) must not matter: a lone
+# CR, a tab, a keycap (digit + VS16 + enclosing keycap), a prepended character (Arabic number sign).
+PIECES += ["\r", "\t", "1\ufe0f\u20e3", "\u0600", "©\ufe0f"]
 
 
 @settings(max_examples=80, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
