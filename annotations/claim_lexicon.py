@@ -70,6 +70,25 @@ REPORTING_VERBS: dict[str, tuple[str, ...]] = {
 INVERTING = {"say", "add", "write", "explain", "note", "stress", "argue", "insist", "comment", "emphasise"}
 INVERTING |= {"concede", "tweet", "according to"}
 NOT_BEFORE_SPEAKER = {"that", "it", "to", "for", "on", "with", "about", "in", "of", "if", "how", "why"}
+# Unnamed sources: the head noun of a speaker phrase that names no vocabulary actor ("Analysts say",
+# "officials said", "…, said a spokesman"), with the speaker role it suggests.
+UNNAMED_HEADS: dict[str, str] = {
+    **dict.fromkeys(
+        ("official", "officials", "source", "sources", "diplomat", "diplomats", "aide", "aides"),
+        "unnamed_official",
+    ),
+    **dict.fromkeys(
+        ("analyst", "analysts", "expert", "experts", "observer", "observers", "scholar", "scholars"),
+        "expert_or_analyst",
+    ),
+    **dict.fromkeys(
+        ("witness", "witnesses", "eyewitness", "eyewitnesses", "resident", "residents"), "eyewitness"
+    ),
+    **dict.fromkeys(("spokesman", "spokeswoman", "spokesperson"), "spokesperson_or_statement"),
+}
+# Words that end a speaker phrase read back from its verb (or forward, after a verb that inverts).
+SPEAKER_PHRASE_STOPS = NOT_BEFORE_SPEAKER | {"and", "but", "or", "while", "which", "who", "as", "because"}
+SPEAKER_PHRASE_WORDS = 6  # at most, head included
 # Reporting expressions of several words: (words…) -> the lemma above.
 MULTIWORD_REPORTING: dict[tuple[str, ...], str] = {("according", "to"): "according to"}
 

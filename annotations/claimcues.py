@@ -20,8 +20,12 @@ or its reporting verb (the sentence cut at ; : – and —).
   claims", "Trump's call" are nouns), nor a hyphen ("so-called").
 - speaker: the vocabulary actor nearest that verb in the verb's sentence, on the subject side: the
   nearest one before the verb, or, when none stands before it, the nearest one after it ("…," said
-  Khamenei); for a verb outside quotation marks, only actors outside them. With no reporting verb,
-  the author's voice.
+  Khamenei); for a verb outside quotation marks, only actors outside them; for a verb outside the
+  passage, only actors outside the passage (what it says is not who says it). With no actor there, an
+  unnamed source when the words next to the verb are a speaker phrase ending in a noun of
+  UNNAMED_HEADS ("Analysts say", "…, said a spokesman"): those words, and the speaker role the noun
+  suggests (expert_or_analyst, unnamed_official, eyewitness, spokesperson_or_statement). With no
+  reporting verb, the author's voice.
 - hedge_cues: the literal cues of HEDGES in those clauses, each with its offsets; certainty from the
   strongest cue: a denial (deny, reject) → denied; reportedly/allegedly → alleged_reported;
   may/might/could (perhaps, possibly) → possible; likely/probably (unlikely, seems, appears to,
@@ -75,8 +79,11 @@ from annotations.claim_lexicon import (  # noqa: F401 (the lexicons, also read a
     POSSIBLE,
     PROBABLE,
     REPORTING_VERBS,
+    SPEAKER_PHRASE_STOPS,
+    SPEAKER_PHRASE_WORDS,
     STRAIGHT_DOUBLE,
     THREAT_WORDS,
+    UNNAMED_HEADS,
     WILL_AS_NOUN_AFTER,
 )
 from corpus.nlp import analyse, phrase_matches, pipeline, sentence_bounds
@@ -103,6 +110,8 @@ class Prefill:
     reporting_verb_end: int | None = None
     speaker: Any = None
     speaker_kind: str = ""
+    unnamed_speaker: str = ""
+    speaker_role: str = ""
     hedge_cues: list[Cue] = field(default_factory=list)
     certainty: str = CERTAIN
     event_modality: str = "actual"
@@ -114,6 +123,8 @@ class Prefill:
         return {
             "speaker_kind": self.speaker_kind,
             "speaker": self.speaker,
+            "unnamed_speaker": self.unnamed_speaker,
+            "speaker_role": self.speaker_role,
             "attribution_type": self.attribution_type,
             "reporting_verb": self.reporting_verb,
             "reporting_verb_start": self.reporting_verb_start,
@@ -202,6 +213,11 @@ def prefill_text(
         if speaker is not None:
             result.speaker, result.speaker_kind = speaker[2], "actor"
             result.why["speaker"] = f"“{text[speaker[0] : speaker[1]]}”, nearest “{verb.text}”"
+        elif (unnamed := _unnamed_speaker(text, verb, tokens, quotes, around)) is not None:
+            result.unnamed_speaker, result.speaker_role = unnamed
+            result.speaker_kind = "unnamed"
+            result.why["speaker"] = f"“{result.unnamed_speaker}” names no vocabulary actor"
+            result.why["speaker_role"] = f"“{result.unnamed_speaker}”"
     elif inside is None:
         result.speaker_kind = "author"
         result.why["speaker"] = "no reporting verb: the author's own voice"
@@ -402,6 +418,9 @@ def _nearest_actor(
     # A verb outside quotation marks is said by someone outside them: names inside are what is said.
     verb_quoted = _inside_any(quotes, verb.start, verb.end)
     candidates = found if verb_quoted else [a for a in found if not _inside_any(quotes, a[0], a[1])]
+    if verb.end <= around[0] or verb.start >= around[1]:
+        # A verb outside the passage introduces it: the names inside the passage are what is said.
+        candidates = [a for a in candidates if a[1] <= around[0] or a[0] >= around[1]]
     before = [a for a in candidates if a[1] <= verb.start]
     after = [a for a in candidates if a[0] >= verb.end and _speaks_after(verb, a, tokens)]
     nearest_before = max(before, key=lambda a: (a[1], -a[0])) if before else None
@@ -412,6 +431,42 @@ def _nearest_actor(
         return nearest_after or (max(before_outside, key=lambda a: a[1]) if before_outside else None)
     # The subject side first: "US officials say the Quds Force…" is said by the US.
     return nearest_before or nearest_after
+
+
+def _unnamed_speaker(
+    text: str, verb: _Token, tokens: list[_Token], quotes: list[tuple[int, int]], around: tuple[int, int]
+) -> tuple[str, str] | None:
+    """(the words, the speaker role) of an unnamed source speaking through `verb`: the run of words right
+    before it ("Iraqi security sources told"), or right after a verb that inverts ("said a spokesman"),
+    outside the passage and quotation marks, ending in a noun of UNNAMED_HEADS. None otherwise."""
+    at = next((i for i, token in enumerate(tokens) if token.start >= verb.start), len(tokens))
+    after = next((i for i, token in enumerate(tokens) if token.start >= verb.end), len(tokens))
+
+    def word(token: _Token) -> bool:
+        return (
+            token.low[:1].isalnum()
+            and token.low not in SPEAKER_PHRASE_STOPS
+            and not (token.start < around[1] and token.end > around[0])
+            and not _inside_any(quotes, token.start, token.end)
+        )
+
+    before: list[_Token] = []
+    for token in reversed(tokens[max(0, at - SPEAKER_PHRASE_WORDS) : at]):
+        if not word(token):
+            break
+        before.insert(0, token)
+    runs = [before]
+    if FORM_TO_LEMMA.get(verb.low, verb.low) in INVERTING:
+        following: list[_Token] = []
+        for token in tokens[after : after + SPEAKER_PHRASE_WORDS]:
+            if not word(token):
+                break
+            following.append(token)
+        runs.append(following)
+    for run in runs:
+        if run and run[-1].low in UNNAMED_HEADS:
+            return text[run[0].start : run[-1].end], UNNAMED_HEADS[run[-1].low]
+    return None
 
 
 def _speaks_after(verb: _Token, actor: tuple[int, int, Any], tokens: list[_Token]) -> bool:

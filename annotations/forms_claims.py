@@ -148,6 +148,10 @@ def values_from_prefill(prefill: Prefill, article: Article) -> tuple[dict[str, s
         suggested["hedge_cues"] = "found in the sentence"
     values["speaker_kind"] = prefill.speaker_kind
     values["speaker"] = str(prefill.speaker) if prefill.speaker is not None else ""
+    values["unnamed_speaker"] = prefill.unnamed_speaker
+    if prefill.speaker_role:
+        values["speaker_role"] = prefill.speaker_role
+        suggested["speaker_role"] = prefill.why.get("speaker_role", "")
     labels = _term_labels({values["speaker"]})
     values["speaker_label"] = _speaker_label(prefill.speaker_kind, labels.get(values["speaker"], ""), article)
     if prefill.speaker_kind:

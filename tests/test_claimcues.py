@@ -227,16 +227,68 @@ def test_quotation_marks_straight_and_curly(text, quoted):
     assert [text[start:end] for start, end in quoted_regions(text)] == quoted
 
 
-def test_a_passage_outside_the_vocabulary_leaves_the_speaker_open():
-    text = '"We will respond," said a spokesman.'
-    prefill = prefill_text(text, 1, 16, actors=find_actors)
-    assert (prefill.attribution_type, prefill.reporting_verb, prefill.speaker, prefill.speaker_kind) == (
-        DQ,
-        "said",
+@pytest.mark.parametrize(
+    ("text", "passage", "unnamed", "role"),
+    [
+        (
+            '"We will respond," said a spokesman.',
+            "We will respond",
+            "a spokesman",
+            "spokesperson_or_statement",
+        ),
+        ("Iran will respond, officials said.", "Iran will respond", "officials", "unnamed_official"),
+        (
+            "Security sources told AFP that the convoy was hit.",
+            "the convoy was hit",
+            "Security sources",
+            "unnamed_official",
+        ),  # noqa: E501
+        (
+            "The strike was illegal, said a spokesman for the ministry.",
+            "The strike was illegal",
+            "a spokesman",
+            "spokesperson_or_statement",
+        ),  # noqa: E501
+        (
+            "Analysts say the Quds Force has ample means.",
+            "the Quds Force has ample means",
+            "Analysts",
+            "expert_or_analyst",
+        ),  # noqa: E501
+        (
+            "Residents said the convoy burned for hours.",
+            "the convoy burned for hours",
+            "Residents",
+            "eyewitness",
+        ),
+    ],
+)
+def test_a_speaker_phrase_no_actor_names_is_suggested_as_an_unnamed_source(text, passage, unnamed, role):
+    start = text.index(passage)
+    prefill = prefill_text(text, start, start + len(passage), actors=find_actors)
+    assert (prefill.speaker_kind, prefill.speaker, prefill.unnamed_speaker, prefill.speaker_role) == (
+        "unnamed",
         None,
-        "",
+        unnamed,
+        role,
     )
-    assert prefill.event_modality == FUTURE and prefill.claim_type == PREDICT
+    assert prefill.as_dict()["unnamed_speaker"] == unnamed
+
+
+@pytest.mark.parametrize(
+    ("text", "passage"),
+    [
+        ("He said the strike was illegal.", "the strike was illegal"),  # a pronoun: no suggestion
+        ("The officials' plan, Pompeo said, was ready.", "was ready"),  # an actor is nearer: not unnamed
+        ('"We will respond," officials of Iran said.', "We will respond"),  # the actor, not "officials"
+        ("She said that officials were wrong.", "officials were wrong"),  # "officials" is in the claim
+        ("Iraqi security sources told AFP the convoy was hit.", "the convoy was hit"),  # Iraq, an actor
+    ],
+)
+def test_no_unnamed_source_where_a_pronoun_or_an_actor_speaks(text, passage):
+    start = text.index(passage)
+    prefill = prefill_text(text, start, start + len(passage), actors=find_actors)
+    assert prefill.speaker_kind != "unnamed" and prefill.unnamed_speaker == ""
 
 
 def test_noun_uses_of_reporting_verbs_are_not_verbs():

@@ -380,6 +380,21 @@ def test_the_new_claim_form_is_prefilled_and_marks_what_is_suggested(alice_clien
     assert not Claim.objects.exists() and Span.objects.count() == passages
 
 
+def test_an_unnamed_source_in_the_text_is_prefilled_with_its_words_and_role(alice_client, world):
+    body = world.killing.body
+    sentence = "Iran will respond in kind, officials said."
+    world.killing.body = body + "\n\n" + sentence
+    world.killing.save()
+    quote = "Iran will respond in kind"
+    start = world.killing.body.index(quote)
+    selection = {"start": start, "end": start + len(quote), "text": quote}
+    html = alice_client.get(f"/articles/{world.killing.pk}/claims/new/", selection).content.decode()
+    assert 'name="speaker_kind" value="unnamed"' in html
+    assert 'name="unnamed_speaker" value="officials"' in html
+    role = html.split('data-field="speaker_role"')[1].split("</fieldset>")[0]
+    assert "suggested" in role and 'value="unnamed_official" checked' in role
+
+
 def test_the_speaker_type_ahead_offers_actors_the_author_and_an_unnamed_source(alice_client, world):
     url = f"/articles/{world.killing.pk}/claims/terms/"
     html = alice_client.get(url, {"field": "speaker", "q": "united"}).content.decode()
