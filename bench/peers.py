@@ -27,6 +27,12 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--rounds 4] [--clients 4] [--workers 4]
 
+Measured 2026-11-29 03:16 UTC on a quiet machine (load 0.8 at the start), 20 s each in 4 alternating
+turns: Marginalia 181.8/s (p50 21 ms, 9.1 ms CPU a save, 270 MB PSS), doccano 111.3/s (p50 33 ms,
+14.1 ms CPU a save, 435 MB PSS): 1.63× doccano; at 03:22, 178.4/s (p50 22 ms, 9.1 ms) against 114.8/s
+(p50 31 ms, 13.9 ms): 1.55×. Target ≥ 2× and p50 ≤ 15 ms: not met. With REDIS_URL set for Marginalia
+(03:21): 150.1/s, 10.8 ms CPU a save, 1.39×.
+
 Measured 2026-11-29 00:40–00:43 UTC, 20 s each in 4 alternating turns, load average 4.6–4.8 (other
 sessions' test suites): Marginalia 43.0/s (p50 76 ms, 23.9 ms CPU a save, 248 MB PSS), doccano 25.4/s
 (p50 135 ms, 36.6 ms CPU a save, 429 MB PSS): 1.69× doccano (target ≥ 2×, not met). Two earlier
