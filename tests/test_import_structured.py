@@ -33,6 +33,31 @@ def test_html_page_gives_main_text_and_metadata_without_furniture(db):
     assert_normalised(article.body)
 
 
+def test_a_page_over_half_a_megabyte_keeps_its_text_and_metadata_without_furniture(db, tmp_path):
+    """Past EXTENSIVE_DATE_SEARCH_MAX trafilatura reads the page the fast way (no fallback extractors,
+    the date from where pages state it): the article must come out the same."""
+    from corpus.importers.html import EXTENSIVE_DATE_SEARCH_MAX
+
+    page = (FIXTURES / "news_page.html").read_text(encoding="utf-8")
+    more = "".join(
+        f"<p>Paragraph {n} of the report on the vote, with its details.</p>\n" for n in range(12_000)
+    )
+    long_page = page.replace("    </article>", more + "    </article>", 1)
+    assert len(long_page) > EXTENSIVE_DATE_SEARCH_MAX
+    result = only(import_paths([write(tmp_path, "long.html", long_page)]))
+    assert result.status == "imported", result.message
+    article = Article.objects.get(pk=result.article_id)
+    assert (article.title, article.authors, article.published) == (
+        "Iraq’s parliament votes to expel US troops",
+        "Jane Doe",
+        dt.date(2020, 1, 5),
+    )
+    assert article.body.startswith("Iraq’s parliament voted on Sunday")
+    assert "Paragraph 11999 of the report" in article.body
+    for furniture in ("Most read", "All rights reserved", "Privacy", "Subscribe"):
+        assert furniture not in article.body
+
+
 def test_html_page_without_article_text_is_refused(db, tmp_path):
     path = write(
         tmp_path, "blank.html", "<html><head><title>Nothing</title></head><body><nav>Home</nav></body></html>"
