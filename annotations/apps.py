@@ -29,7 +29,8 @@ def _visible_passages(passages, viewer):
 
 
 def _warm_suggestions(sender, article, **kwargs) -> None:
-    """An imported article's analysis is done: compute its reader suggestions now, not on first read."""
-    from annotations.suggestions import suggestions_for
+    """An imported article's analysis is done: compute its reader suggestions now, not on first read
+    (into a shared cache only: annotations.suggestions.warm_article)."""
+    from annotations.suggestions import warm_article
 
-    suggestions_for(article)
+    warm_article(article)

@@ -163,10 +163,32 @@ def suggestions_with_labels(
     return outside(found, [(p.start, p.end) for p in passages]), labels
 
 
+def mentions_key(article: Article, version: str) -> str:
+    """The cache key of the article's mentions under this vocabulary version."""
+    return f"suggestions:{RULES_VERSION}:{article.pk}:{article.sha256}:{version}"
+
+
+def cache_is_shared() -> bool:
+    """Whether the default cache is one every process reads (Redis: CACHE_URL or REDIS_URL), rather than
+    each process's own memory."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def warm_article(article: Article) -> bool:
+    """Compute an analysed article's mentions ahead of its first reading, where that helps: only into a
+    cache the web processes share. With each process's own memory the worker (which analyses uploads)
+    would keep them to itself, and the reader computes them on its first open anyway. True if warmed."""
+    if not cache_is_shared():
+        return False
+    article_mentions(article)
+    return True
+
+
 def article_mentions(article: Article) -> tuple[list[Mention], dict[int, str]]:
     """Every mention the rules find in the article, from the cache or computed once."""
     version = vocabulary_version()
-    key = f"suggestions:{RULES_VERSION}:{article.pk}:{article.sha256}:{version}"
+    key = mentions_key(article, version)
     cached = cache.get(key)
     if cached is None:
         index = vocabulary_index(version)

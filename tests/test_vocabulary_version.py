@@ -130,3 +130,29 @@ def test_another_process_reads_the_suggestions_from_redis(rouhani, django_assert
             assert suggestions._compiled is None
         finally:
             cache.clear()
+
+
+def test_an_analysed_article_is_warmed_only_into_a_cache_every_process_reads(rouhani):
+    """The worker analyses uploads: what it computes into its own memory no web process would read."""
+    body = "Rouhani spoke."
+    article = Article.objects.create(title="Warmed", body=body, sha256=Article.hash_body(body))
+    key = suggestions.mentions_key(article, suggestions.vocabulary_version())
+    assert suggestions.warm_article(article) is False  # the default: each process's own memory
+    assert cache.get(key) is None
+    url = redis_url()
+    if url is None:
+        pytest.skip("Redis is not running on 127.0.0.1:6379; the shared cache is tested where it is.")
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"marginalia-test-{uuid.uuid4().hex}",
+        }
+    }
+    with override_settings(CACHES=redis):
+        try:
+            assert suggestions.warm_article(article) is True
+            found, labels = cache.get(key)
+            assert [(m.key, m.term) for m in found] == [("rouhani", rouhani.pk)]
+        finally:
+            cache.clear()
