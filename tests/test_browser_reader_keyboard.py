@@ -146,6 +146,8 @@ def test_type_ahead_is_a_combobox_and_focus_comes_back_after_esc(page, live_serv
     assert page.get_attribute(q, "aria-expanded") == "false"  # no list yet
     assert page.get_attribute(q, "aria-activedescendant") is None
     page.keyboard.type("iran")
+    # The list of what was typed last (a slower machine may also answer "ir" first, then replace it).
+    page.wait_for_function("() => document.getElementById('select-suggestions').dataset.q === 'iran'")
     page.wait_for_selector("#select-suggestions .suggestion >> nth=1")
     page.wait_for_function(f"() => document.querySelector('{q}').getAttribute('aria-expanded') === 'true'")
     active = page.get_attribute(q, "aria-activedescendant")
