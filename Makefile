@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): 4 keeps both cores of the CI machine busy while browser tests wait on
-# Chromium. TEST_WORKERS=0 runs the suite in one process.
+# Test processes (pytest-xdist): 4 keep both cores of the CI machine busy; the browser tests run in one
+# of them, one after another (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 4
 
 .DEFAULT_GOAL := help
@@ -36,7 +36,7 @@ run: $(STAMP) ## Set up everything (venv, install, migrate, demo data), serve on
 test: $(STAMP) ## Lint and run the whole test suite in TEST_WORKERS processes (browser tests need /usr/bin/chromium)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP) ## Lint and format-check only
 	$(VENV)/bin/ruff check .

@@ -25,6 +25,15 @@ SHARED = Path(os.environ.get("MARGINALIA_SHARED") or Path(__file__).resolve().pa
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Under pytest-xdist (`make test`: `--dist loadgroup`) the browser tests run one after another in
+    one process while the others share the rest: one Chromium at a time, so that a browser test is not
+    starved of CPU by three others (their timing-sensitive waits were the suite's flaky failures)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache (the reader caches vocabulary suggestions)."""

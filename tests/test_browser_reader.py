@@ -471,6 +471,7 @@ def test_article_note_and_side_list_filter_without_reload(page, live_server, dem
     page.select_option("#side-filter select[name=who]", "mine")
     page.wait_for_function("() => document.querySelectorAll('#side-list .passage').length === 1")
     page.select_option("#side-filter select[name=who]", "")
+    page.wait_for_function("() => document.querySelectorAll('#side-list .passage').length === 2")
     page.select_option("#side-filter select[name=role]", "target")
     page.wait_for_function("() => document.querySelectorAll('#side-list .passage').length === 1")
     assert "Qasem Soleimani" in page.inner_text("#side-list")
