@@ -124,6 +124,18 @@ class ValuesField(forms.Field):
 DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD."}
 
 
+# Parameters passages and claims read alike, as (form field, lookup on the record).
+SHARED_LOOKUPS = (
+    ("article", "article"),
+    ("source", "article__source"),
+    ("published_from", "article__published__gte"),
+    ("published_to", "article__published__lte"),
+    ("analyst", "created_by__in"),
+    ("created_from", "created_at__date__gte"),
+    ("created_to", "created_at__date__lte"),
+)
+
+
 class SpanFilterForm(forms.Form):
     """The filter of the passages view. Subclasses (ClaimFilterForm) add parameters and set `VIEW`."""
 
@@ -279,22 +291,9 @@ class SpanFilterForm(forms.Form):
         data = self.cleaned_data
         if viewer is not None:
             records = records.visible_to(viewer)
-        if data["article"]:
-            records = records.filter(article=data["article"])
-        if data["source"]:
-            records = records.filter(article__source=data["source"])
-        if data["published_from"]:
-            records = records.filter(article__published__gte=data["published_from"])
-        if data["published_to"]:
-            records = records.filter(article__published__lte=data["published_to"])
+        records = records.filter(**{lookup: data[name] for name, lookup in SHARED_LOOKUPS if data[name]})
         if data["term"] or data["role"] or data["kind"]:
             records = records.filter(Exists(self._matching_tags(span_ref)))
-        if data["analyst"]:
-            records = records.filter(created_by__in=data["analyst"])
-        if data["created_from"]:
-            records = records.filter(created_at__date__gte=data["created_from"])
-        if data["created_to"]:
-            records = records.filter(created_at__date__lte=data["created_to"])
         return records
 
     @staticmethod
