@@ -9,7 +9,8 @@
  * mark's offset; a passage's marks lie between its start and end (panel data-start/end); an empty
  * <a id="span-ID"> stands where each starts. A save answers with all it changed, out of band
  * (views/repaint.py); requests say which side list is shown (X-Side-List, views/side_list.py).
- * Other scripts use window.marginaliaReader (at the end).
+ * Other scripts use window.marginaliaReader (at the end). Loaded before it: reader-caret.js,
+ * reader-suggestions.js.
  */
 (function () {
   "use strict";
@@ -345,141 +346,12 @@
     });
   }
 
-  /* ---------- vocabulary suggestions: accept, reject, new actor (annotations/suggestions.py) ---------- */
-
-  let suggestAt = -1; // body offset of the suggestion `s` last moved to
-  const card = document.getElementById("suggest-card"); // the card of the suggestion under the mouse or keyboard
-  let cardFor = null;
-  let cardTimer = null;
-
-  /* Tag a suggestion at once, with its term in its default role: the selection form's own request.
-     A new actor ("new actor?") is proposed to the vocabulary first, then tagged with the new term. */
-  function tagSuggestion(el) {
-    if (el.classList.contains("new")) addActor(el);
-    else tagWith(el, el.dataset.term);
-  }
-
-  function tagWith(el, termId) {
-    if (selectForm.classList.contains("htmx-request")) return; // one at a time: no double tag
-    hideCard();
-    hide(spanPanel);
-    selectForm.reset();
-    selectForm.elements.start.value = el.dataset.o;
-    selectForm.elements.end.value = el.dataset.end;
-    selectForm.elements.text.value = el.textContent;
-    selectForm.querySelector("[data-selection-quote]").textContent = "“" + el.textContent + "”";
-    lastRect = el.getBoundingClientRect();
-    suggestAt = +el.dataset.o;
-    submitWith(selectForm, termId);
-  }
-
-  function csrfToken() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (err) { return ""; }
-  }
-
-  function addActor(el) {
-    const type = cardFor === el ? card.querySelector("select[name=actor_type]").value : el.dataset.type;
-    const data = new FormData();
-    data.append("label", el.dataset.label);
-    data.append("actor_type", type);
-    fetch(reader.dataset.proposeUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } })
-      .then((r) => r.json().then((json) => ({ ok: r.ok, json: json })))
-      .then((answer) => {
-        if (answer.ok) tagWith(el, answer.json.id);
-        else cardError(el, answer.json.error || "The new actor could not be added.");
-      })
-      .catch(() => cardError(el, "The server could not be reached; nothing was added."));
-  }
-
-  /* This name is not this term here: hidden in this article for everyone (the paragraphs come back repainted). */
-  function rejectSuggestion(el) {
-    suggestAt = +el.dataset.o;
-    if (cardFor !== el) showCard(el);
-    htmx.ajax("POST", reader.dataset.rejectUrl, {
-      source: card,
-      swap: "none",
-      values: { start: el.dataset.o, end: el.dataset.end, text: el.textContent, term: el.dataset.term || "", label: el.dataset.label || "" },
-    });
-  }
-
-  function cardError(el, message) {
-    if (cardFor !== el) showCard(el);
-    card.querySelector("[data-errors]").innerHTML = "<p class=\"error\" role=\"alert\">" + escapeHtml(message) + "</p>";
-  }
-
-  function showCard(el) {
-    clearTimeout(cardTimer);
-    cardFor = el;
-    const certainty = el.classList.contains("new") ? "new" : el.classList.contains("confirm") ? "confirm" : "certain";
-    const label = certainty === "new" ? el.dataset.label : el.title.replace(/^\w+: /, "").replace(/ — .*$/, "");
-    card.dataset.certainty = certainty;
-    card.querySelector("[data-suggest-what]").textContent = "“" + el.textContent + "” → " + label;
-    card.querySelector("[data-suggest-action=accept]").firstChild.textContent = certainty === "new" ? "Add and tag " : "Tag ";
-    card.querySelector("[data-suggest-action=reject]").firstChild.textContent = certainty === "new" ? "Not an actor " : "Not this ";
-    if (certainty === "new") card.querySelector("select[name=actor_type]").value = el.dataset.type;
-    card.querySelector("[data-errors]").innerHTML = "";
-    place(card, el.getBoundingClientRect());
-  }
-
-  function hideCard() {
-    clearTimeout(cardTimer);
-    cardFor = null;
-    card.hidden = true;
-  }
-
-  function hideCardSoon() {
-    clearTimeout(cardTimer);
-    cardTimer = setTimeout(hideCard, 400);
-  }
-
-  bodyEl.addEventListener("mouseover", (e) => {
-    const el = e.target.closest && e.target.closest(".suggest");
-    if (!el || el === cardFor) return;
-    clearTimeout(cardTimer);
-    cardTimer = setTimeout(() => showCard(el), 250);
-  });
-  bodyEl.addEventListener("mouseout", (e) => {
-    if (e.target.closest && e.target.closest(".suggest")) hideCardSoon();
-  });
-  card.addEventListener("mouseenter", () => clearTimeout(cardTimer));
-  card.addEventListener("mouseleave", hideCardSoon);
-  card.addEventListener("click", (e) => {
-    const button = e.target.closest("[data-suggest-action]");
-    if (!button || !cardFor || !document.contains(cardFor)) return;
-    if (button.dataset.suggestAction === "accept") tagSuggestion(cardFor);
-    else rejectSuggestion(cardFor);
-  });
-  document.body.addEventListener("htmx:afterRequest", (e) => {
-    if (e.detail.elt === card && e.detail.successful) hideCard();
+  /* ---------- vocabulary suggestions (reader-suggestions.js): their keys come before ours ---------- */
+  const suggestions = window.MarginaliaSuggestions({
+    reader, bodyEl, selectForm, spanPanel, hide, place, submitWith, escapeHtml,
+    setLastRect: (rect) => { lastRect = rect; },
   });
 
-  // Before the reader's keys: x or Delete on a focused suggestion rejects it (not the focused passage).
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") hideCard();
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    const el = e.target.closest && e.target.closest("#body .suggest");
-    if (el && (e.key === "x" || e.key === "Delete")) {
-      e.preventDefault();
-      rejectSuggestion(el);
-    }
-  });
-
-  /* `s`: focus the next suggestion (the first one in view to begin with), wrapping at the end. */
-  function nextSuggestion() {
-    const all = Array.from(bodyEl.querySelectorAll(".suggest"));
-    if (!all.length) return;
-    const next = suggestAt < 0
-      ? all.find((el) => el.getBoundingClientRect().top >= 0)
-      : all.find((el) => +el.dataset.o > suggestAt);
-    const el = next || all[0];
-    suggestAt = +el.dataset.o;
-    el.tabIndex = -1;
-    el.focus({ preventScroll: true });
-    el.scrollIntoView({ block: "nearest" });
-    showCard(el);
-  }
-
-  /* ---------- end of vocabulary suggestions ---------- */
 
   /* ---------- type-ahead ---------- */
 
@@ -738,7 +610,7 @@
     if (e.target.closest && e.target.closest(".panel")) return;
     setTimeout(() => {
       const selection = selectionInBody();
-      if (selection) dropCaret();
+      if (selection) caret.drop();
       if (selection) openSelectPanel(selection);
       else if (bodyEl.contains(e.target) && !e.target.closest("mark.hl")) hide(selectPanel);
     }, 0);
@@ -755,7 +627,7 @@
       const selection = selectionInBody();
       const f = selectForm.elements;
       if (!selection || (!selectPanel.hidden && (f.q.value || (+f.start.value === selection.start && +f.end.value === selection.end)))) return;
-      dropCaret();
+      caret.drop();
       openSelectPanel(selection);
     }, 500);
   });
@@ -794,7 +666,7 @@
     if (suggested) {
       const sel = window.getSelection();
       if (sel && !sel.isCollapsed) return; // the end of a drag, not a click
-      tagSuggestion(suggested);
+      suggestions.tag(suggested);
       return;
     }
     const mark = t.closest("#body mark.hl");
@@ -808,116 +680,8 @@
     }
   });
 
-  /* ---------- keyboard selection: a caret on words and sentences ---------- */
-
-  /* The caret is the page's own selection, a word or a sentence at a time, so `t`, Enter, 1–9 and `c`
-   * take it as they take the mouse's. Units are [start, end) in a paragraph's text (UTF-16), kept with
-   * the paragraph's offset, so a repaint of the paragraph after a save does not lose it. */
-  let caret = null; // {a: the unit it started on, f: the unit it moved to}, each {o, s, e}
-  const caretStatus = document.getElementById("caret-status");
-  const seg = (g) => (window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: g }) : null);
-  const segmenters = { word: seg("word"), sentence: seg("sentence") };
-  const paragraphs = () => Array.from(bodyEl.querySelectorAll("p[data-o]")).filter((p) => p.textContent.trim());
-  const paragraphAt = (o) => bodyEl.querySelector('p[data-o="' + o + '"]');
-
-  function units(p, sentence) {
-    const text = p.textContent, out = [];
-    const parts = segmenters[sentence ? "sentence" : "word"];
-    const found = parts ? Array.from(parts.segment(text)) :
-      Array.from(text.matchAll(sentence ? /[^.!?]+[.!?]*\s*/g : /[\p{L}\p{N}][\p{L}\p{N}'’]*/gu), (m) => ({ segment: m[0], index: m.index, isWordLike: true }));
-    for (const { segment, index, isWordLike } of found) {
-      if (sentence ? !segment.trim() : !isWordLike) continue;
-      const lead = segment.length - segment.trimStart().length;
-      out.push({ o: +p.dataset.o, s: index + lead, e: index + segment.trimEnd().length });
-    }
-    return out;
-  }
-
-  /* The next unit after (dir 1) or before (dir -1) `from`, across paragraphs; `from` itself at the ends. */
-  function step(from, dir, sentence) {
-    const ps = paragraphs();
-    for (let i = ps.findIndex((p) => +p.dataset.o === from.o); i >= 0 && i < ps.length; i += dir) {
-      const same = +ps[i].dataset.o === from.o;
-      const list = units(ps[i], sentence);
-      const hit = dir > 0
-        ? list.find((u) => !same || (sentence ? u.e > from.e : u.s >= from.e))
-        : list.reverse().find((u) => !same || (sentence ? u.s < from.s : u.e <= from.s));
-      if (hit) return hit;
-    }
-    return from;
-  }
-
-  /* Where a new caret starts: the selection, else the focused passage, else the first paragraph in view. */
-  function caretStart(sentence) {
-    const sel = window.getSelection();
-    const at = sel && sel.rangeCount && bodyEl.contains(sel.anchorNode) ? [sel.getRangeAt(0).startContainer, sel.getRangeAt(0).startOffset]
-      : focusedId && document.getElementById("span-" + focusedId) ? [document.getElementById("span-" + focusedId), 0] : null;
-    const p = at ? (at[0].nodeType === Node.TEXT_NODE ? at[0].parentElement : at[0]).closest("p[data-o]")
-      : paragraphs().find((el) => el.getBoundingClientRect().bottom > 40);
-    if (!p) return null;
-    const r = document.createRange();
-    r.setStart(p, 0);
-    if (at) r.setEnd(at[0], at[1]);
-    const index = at ? r.toString().length : 0;
-    const list = units(p, sentence);
-    return list.find((u) => u.e > index) || step({ o: +p.dataset.o, s: index, e: index }, 1, sentence);
-  }
-
-  function domPoint(o, index) {
-    const walker = document.createTreeWalker(paragraphAt(o), NodeFilter.SHOW_TEXT);
-    let node, last = null;
-    while ((node = walker.nextNode())) {
-      if (index <= node.data.length) return [node, index];
-      index -= node.data.length;
-      last = node;
-    }
-    return [last, last ? last.data.length : 0];
-  }
-
-  const before = (x, y, key) => x.o < y.o || (x.o === y.o && x[key] < y[key]);
-
-  function showCaret() {
-    const { a, f } = caret;
-    const first = before(f, a, "s") ? f : a, last = before(a, f, "e") ? f : a;
-    const range = document.createRange();
-    range.setStart(...domPoint(first.o, first.s));
-    range.setEnd(...domPoint(last.o, last.e));
-    const sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    const unit = document.createRange();
-    unit.setStart(...domPoint(f.o, f.s));
-    unit.setEnd(...domPoint(f.o, f.e));
-    const box = unit.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) window.scrollBy(0, box.top - window.innerHeight / 3);
-    const text = range.toString();
-    caretStatus.textContent = "Selected: " + (text.length > 120 ? text.slice(0, 118) + "…" : text);
-  }
-
-  /* Arrows: ←/→ a word, ↑/↓ a sentence; with Shift the selection grows (or shrinks) from where it began. */
-  function moveCaret(key, extend) {
-    const sentence = key === "ArrowUp" || key === "ArrowDown";
-    const dir = key === "ArrowRight" || key === "ArrowDown" ? 1 : -1;
-    if (!caret) {
-      const start = caretStart(sentence);
-      if (!start) return;
-      caret = { a: start, f: start };
-    } else {
-      // Growing or shrinking by a word from a sentence: from its last word (or first, on the left side).
-      const { a } = caret;
-      const words = sentence ? [] : units(paragraphAt(caret.f.o), false).filter((w) => w.s >= caret.f.s && w.e <= caret.f.e);
-      const base = extend && words.length && (dir < 0 ? before(a, caret.f, "e") : before(caret.f, a, "s"))
-        ? words[dir < 0 ? words.length - 1 : 0] : caret.f;
-      const f = step(base, dir, sentence);
-      caret = { a: extend ? a : f, f };
-    }
-    showCaret();
-  }
-
-  function dropCaret() {
-    caret = null;
-    caretStatus.textContent = "";
-  }
+  /* ---------- keyboard selection (reader-caret.js) ---------- */
+  const caret = window.MarginaliaCaret({ bodyEl, status: document.getElementById("caret-status"), focusedSpan: () => focusedId });
 
   /* ---------- keyboard ---------- */
 
@@ -939,8 +703,8 @@
       if (!shortcuts.hidden) hide(shortcuts);
       else if (!selectPanel.hidden) hide(selectPanel);
       else if (!spanPanel.hidden) hide(spanPanel);
-      else if (caret && !typing) {
-        dropCaret();
+      else if (caret.active() && !typing) {
+        caret.drop();
         window.getSelection().removeAllRanges();
       }
       if (typing) t.blur();
@@ -948,18 +712,18 @@
     }
     if (typing) return;
     const key = e.key;
-    if (/^Arrow/.test(key) && (e.shiftKey || caret) && !t.closest(".panel, a, button, summary")) {
+    if (/^Arrow/.test(key) && (e.shiftKey || caret.active()) && !t.closest(".panel, a, button, summary")) {
       e.preventDefault();
-      moveCaret(key, e.shiftKey);
+      caret.move(key, e.shiftKey);
     } else if (key === "?") {
       shortcuts.hidden = !shortcuts.hidden;
       if (!shortcuts.hidden) place(shortcuts, { left: 24, bottom: 80 });
     } else if (key === "Enter" && t.closest("#body .suggest")) {
       e.preventDefault();
-      tagSuggestion(t.closest("#body .suggest"));
+      suggestions.tag(t.closest("#body .suggest"));
     } else if (key === "s") {
       e.preventDefault();
-      nextSuggestion();
+      suggestions.next();
     } else if (key === "t" || (key === "Enter" && !t.closest("a, button, summary"))) {
       if (openSelectPanel(selectionInBody())) e.preventDefault();
     } else if (/^[1-9]$/.test(key)) {
