@@ -31,10 +31,7 @@
     const list = listOf(input);
     const q = input.value;
     const url = input.form.dataset.termsUrl + "?field=" + input.dataset.claimTypeahead + "&q=" + encodeURIComponent(q);
-    // One request at a time per list, as in reader.js: htmx resolves a request made while another is in
-    // flight at once, before its answer, and Enter would then take an option of the older list.
-    return list.pending = (list.pending || Promise.resolve()).catch(() => {})
-      .then(() => htmx.ajax("GET", url, { target: list, swap: "innerHTML" })).then(() => {
+    return api.loadList(list, url).then(() => { // one request at a time per list (reader.js)
       list.dataset.q = q;
       highlight(list, 0);
       input.setAttribute("aria-expanded", "true");

@@ -355,14 +355,19 @@
 
   /* ---------- type-ahead ---------- */
 
+  /* A type-ahead's list, one request at a time per list: htmx resolves a request made while another is in
+   * flight at once, before its answer, and the caller would read the older list. */
+  function loadList(list, url) {
+    return (list.pending = (list.pending || Promise.resolve()).catch(() => {})
+      .then(() => htmx.ajax("GET", url, { target: list, swap: "innerHTML" })));
+  }
+
   function suggest(input) {
     const form = input.form;
     const list = form.querySelector(".suggestions");
     const q = input.value;
     clearTimeout(typeTimer);
-    // One request at a time per list (htmx drops a request made while one is in flight).
-    const url = reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q);
-    return list.pending = (list.pending || Promise.resolve()).catch(() => {}).then(() => htmx.ajax("GET", url, { target: list, swap: "innerHTML" }))
+    return loadList(list, reader.dataset.suggestUrl + "?q=" + encodeURIComponent(q))
       .then(() => {
         list.dataset.q = q;
         const first = list.querySelector(".suggestion");
@@ -767,6 +772,6 @@
   /* ---------- for other scripts (claims.js, claim-form.js): the reader's helpers ---------- */
 
   window.marginaliaReader = {
-    selectionInBody, place, hide, showPending, marksBetween, focusSpan, openSpan, focusedSpan: () => focusedId,
+    selectionInBody, place, hide, showPending, marksBetween, focusSpan, openSpan, loadList, focusedSpan: () => focusedId,
   };
 })();
