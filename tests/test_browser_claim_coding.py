@@ -123,6 +123,9 @@ def test_a_refused_claim_shows_the_form_with_the_message_and_a_new_speaker_is_pr
     page.fill("#claim-speaker", "")
     page.focus("#claim-speaker")
     page.keyboard.type("Maxim Suchkov")
+    # The list of the whole name (an earlier keystroke's list may come first, and be replaced).
+    options = "document.getElementById('claim-speaker-options')"
+    page.wait_for_function(f"() => {options}.dataset.q === 'Maxim Suchkov'")
     page.wait_for_selector("#claim-speaker-options [data-new-actor]")
     page.keyboard.press("ArrowDown")  # past the author's voice, to "Add … as a new actor"
     page.keyboard.press("Enter")
