@@ -4,8 +4,10 @@ and process; warm() builds it ahead; the suggestions cache can live in Redis for
 
 from __future__ import annotations
 
+import os
 import socket
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -99,60 +101,59 @@ def test_warm_builds_the_compiled_vocabulary_ahead(rouhani, django_assert_num_qu
         suggestions.vocabulary_index()
 
 
-def redis_url() -> str | None:
+@pytest.fixture
+def shared_cache() -> Iterator[None]:
+    """The default cache in Redis for the test (Django's RedisCache), as CACHE_URL/REDIS_URL make it.
+
+    Each test process (pytest-xdist's gw0, gw1, ...) has a Redis database of its own: the cache's
+    clear() empties its whole database, which would drop another process's keys in mid-test."""
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
     except OSError:
-        return None
-    return "redis://127.0.0.1:6379/15"
-
-
-def test_another_process_reads_the_suggestions_from_redis(rouhani, django_assert_num_queries):
-    url = redis_url()
-    if url is None:
         pytest.skip("Redis is not running on 127.0.0.1:6379; the shared cache is tested where it is.")
-    body = "Rouhani spoke."
-    article = Article.objects.create(title="Shared", body=body, sha256=Article.hash_body(body))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")  # gw0, gw1, ... take databases 15, 14, ...
+    database = 15 - int(worker.removeprefix("gw"))
     redis = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
+            "LOCATION": f"redis://127.0.0.1:6379/{database}",
             "KEY_PREFIX": f"marginalia-test-{uuid.uuid4().hex}",  # nothing shared with another run
         }
     }
     with override_settings(CACHES=redis):
         try:
-            found = suggestions.suggestions_for(article, [])
-            assert [(s.key, s.term) for s in found] == [("rouhani", rouhani.pk)]
-            suggestions._compiled = None  # a fresh process: nothing compiled, nothing in its memory
-            with django_assert_num_queries(2):  # the version and the rejections; mentions from Redis
-                assert suggestions.suggestions_for(article, []) == found
-            assert suggestions._compiled is None
+            yield
         finally:
             cache.clear()
 
 
-def test_an_analysed_article_is_warmed_only_into_a_cache_every_process_reads(rouhani):
-    """The worker analyses uploads: what it computes into its own memory no web process would read."""
+def test_another_process_reads_the_suggestions_from_redis(rouhani, django_assert_num_queries, shared_cache):
     body = "Rouhani spoke."
-    article = Article.objects.create(title="Warmed", body=body, sha256=Article.hash_body(body))
-    key = suggestions.mentions_key(article, suggestions.vocabulary_version())
-    assert suggestions.warm_article(article) is False  # the default: each process's own memory
+    article = Article.objects.create(title="Shared", body=body, sha256=Article.hash_body(body))
+    found = suggestions.suggestions_for(article, [])
+    assert [(s.key, s.term) for s in found] == [("rouhani", rouhani.pk)]
+    suggestions._compiled = None  # a fresh process: nothing compiled, nothing in its memory
+    with django_assert_num_queries(2):  # the version and the rejections; mentions from Redis
+        assert suggestions.suggestions_for(article, []) == found
+    assert suggestions._compiled is None
+
+
+@pytest.fixture
+def analysed(db) -> Article:
+    body = "Rouhani spoke."
+    return Article.objects.create(title="Warmed", body=body, sha256=Article.hash_body(body))
+
+
+def test_an_analysed_article_is_not_warmed_into_a_cache_of_the_process_own(rouhani, analysed):
+    """The worker analyses uploads: what it computes into its own memory no web process would read."""
+    key = suggestions.mentions_key(analysed, suggestions.vocabulary_version())
+    assert suggestions.warm_article(analysed) is False  # the default: each process's own memory
     assert cache.get(key) is None
-    url = redis_url()
-    if url is None:
-        pytest.skip("Redis is not running on 127.0.0.1:6379; the shared cache is tested where it is.")
-    redis = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"marginalia-test-{uuid.uuid4().hex}",
-        }
-    }
-    with override_settings(CACHES=redis):
-        try:
-            assert suggestions.warm_article(article) is True
-            found, labels = cache.get(key)
-            assert [(m.key, m.term) for m in found] == [("rouhani", rouhani.pk)]
-        finally:
-            cache.clear()
+
+
+def test_an_analysed_article_is_warmed_into_a_cache_every_process_reads(rouhani, analysed, shared_cache):
+    key = suggestions.mentions_key(analysed, suggestions.vocabulary_version())
+    assert suggestions.warm_article(analysed) is True
+    found, labels = cache.get(key)
+    assert [(m.key, m.term) for m in found] == [("rouhani", rouhani.pk)]
+    assert labels == {rouhani.pk: "Hassan Rouhani"}
