@@ -25,13 +25,27 @@ SHARED = Path(os.environ.get("MARGINALIA_SHARED") or Path(__file__).resolve().pa
 PASSWORD = "correct-horse-battery"
 
 
+# Test processes that drive Chromium at once under pytest-xdist (`make test`: `--dist loadgroup`).
+BROWSER_PROCESSES = 2
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group into each test's id
 def pytest_collection_modifyitems(items) -> None:
-    """Under pytest-xdist (`make test`: `--dist loadgroup`) the browser tests run one after another in
-    one process while the others share the rest: one Chromium at a time, so that a browser test is not
-    starved of CPU by three others (their timing-sensitive waits were the suite's flaky failures)."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    """The browser tests are dealt in turn to two groups, each run one test after another in one
+    process: two Chromiums at most on the two cores, while the other processes share the rest. A
+    browser test starved of CPU by three others was the suite's flaky failure (its timing-sensitive
+    waits); all in one process, they took 2.6 minutes end to end."""
+    browser_tests = (item for item in items if item.get_closest_marker("browser"))
+    for number, item in enumerate(browser_tests):
+        item.add_marker(pytest.mark.xdist_group(f"browser-{number % BROWSER_PROCESSES}"))
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_stay_in_their_group(request) -> None:
+    """Fails a browser test that xdist scheduled outside its group: the grouping broke once without a
+    sound (pytest 9.2 with pytest-xdist 3.8), and the suite ran four Chromiums at once."""
+    if request.node.get_closest_marker("browser") and getattr(request.config.option, "loadgroup", False):
+        assert "@browser-" in request.node.nodeid, f"{request.node.nodeid} is in no xdist group"
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +72,7 @@ def charlie(db) -> User:
     from annotations.permissions import leads_group
 
     user = User.objects.create_user("charlie", "charlie@example.org", PASSWORD)
-    # leads_group(), not get_or_create: a browser test's flush empties the group migration 0004 made.
+    # leads_group(): the group with the vocabulary's permissions, whatever a test did to them.
     user.groups.add(leads_group())
     return user
 

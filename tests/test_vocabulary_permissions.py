@@ -119,6 +119,14 @@ def test_an_inactive_lead_curates_nothing(seed, charlie):
         term("ali-al-sistani").retire(by=charlie)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_has_the_leads_group_with_its_permissions():
+    """flush (a browser test's teardown, or an admin's) empties the group migration 0004 made;
+    post_migrate makes it again, so a test that runs after one finds it."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert Group.objects.get(name="leads").permissions.filter(codename="change_term").exists()
+
+
 def test_leads_group_puts_back_permissions_someone_removed(db):
     Group.objects.get(name="leads").permissions.clear()
     user = User.objects.create_user("dana", password=PASSWORD)
