@@ -8,6 +8,10 @@ PORT ?= 8000
 # Test processes (pytest-xdist): 4 keep both cores of the CI machine busy; the browser tests run in one
 # of them, one after another (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 4
+# Python keeps each module it compiles (__pycache__), so a process starts from bytecode: a machine that
+# sets PYTHONDONTWRITEBYTECODE makes every test process, server and worker compile the project again
+# (the suite's collection 10.7 s -> 5.3 s of CPU in each of its processes).
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint bench bench-peers screenshots clean

@@ -12,17 +12,19 @@ import json
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from jsonschema import Draft4Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from annotations.export import W3C_CONTEXT, stream
 from annotations.models import Span
 from tests import test_export
 from tests.conftest import shared_path
 from tests.test_export import BASE_URL, make_article, mark, note, tag
+
+if TYPE_CHECKING:
+    from jsonschema import Draft4Validator
+    from referencing import Resource
 
 # Fixtures shared with the CSV tests.
 article = test_export.article
@@ -40,6 +42,9 @@ def definitions() -> dict[str, Path]:
 
 
 def retrieve(uri: str) -> Resource:
+    from referencing import Resource
+    from referencing.jsonschema import DRAFT4
+
     name = uri.rsplit("/", 1)[-1].split("#", 1)[0].lower()
     if name not in definitions():
         raise LookupError(f"the W3C suite has no definitions file for $ref {uri!r}")
@@ -49,7 +54,11 @@ def retrieve(uri: str) -> Resource:
 
 @cache
 def must_assertions(test_file: str) -> list[tuple[str, Draft4Validator]]:
-    """(assertion file, validator) for every assertion a *Musts.test lists."""
+    """(assertion file, validator) for every assertion a *Musts.test lists. jsonschema is imported here,
+    not with the module: its format checkers take 3 s to import, which every test process paid."""
+    from jsonschema import Draft4Validator
+    from referencing import Registry
+
     listed = json.loads((SUITE / test_file).read_text(encoding="utf-8"))["assertions"]
     registry = Registry(retrieve=retrieve)
     validators = []
