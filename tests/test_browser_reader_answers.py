@@ -27,6 +27,11 @@ def save_counting_requests(page, query: str) -> tuple[int, list[str]]:
     Enter until the page has settled."""
     page.wait_for_selector("#select-panel:not([hidden]) input[name=q]")
     page.keyboard.type(query)
+    # The list of the whole query: an earlier keystroke's request could still be answering after Enter.
+    page.wait_for_function(
+        "(query) => (document.getElementById('select-suggestions').dataset.q || '').toLowerCase() === query",
+        arg=query.lower(),
+    )
     page.wait_for_selector("#select-panel .suggestion")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
