@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 
 from corpus.forms import ArticleFilterForm, ImportForm
 from corpus.importers import ImportReport, import_text
-from corpus.importers.jobs import start_import_job
+from corpus.importers.jobs import start_import_job, stores_here
 from corpus.models import Article
 from ops.inputs import refuses_unreadable_upload, unreadable_message, unreadable_status
 
@@ -58,8 +58,9 @@ def _unreadable_upload(request: HttpRequest, error: Exception) -> HttpResponse:
 
 @refuses_unreadable_upload(_unreadable_upload)
 def import_articles(request: HttpRequest) -> HttpResponse:
-    """Pasted text is stored at once (its analysis follows in the background); files go to a job
-    that a worker runs, and the answer is the job's page, which follows its progress."""
+    """Pasted text is stored at once (its analysis follows in the background); files go to a job, and
+    the answer is the job's page. A small upload is stored before the answer (its articles are listed
+    at once); a larger one is run by the worker, and the page follows its progress."""
     report = job = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -67,9 +68,9 @@ def import_articles(request: HttpRequest) -> HttpResponse:
             report = _import_pasted(form, request.user)
             pasted_refused = bool(report.refused)
             if form.cleaned_data["files"]:
-                job = start_import_job(
-                    form.cleaned_data["files"], request.user, [] if pasted_refused else report.results
-                )
+                files = form.cleaned_data["files"]
+                shown = [] if pasted_refused else report.results
+                job = start_import_job(files, request.user, shown, here=stores_here(files))
                 if not pasted_refused:
                     return redirect(job)
             if not pasted_refused:

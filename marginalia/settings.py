@@ -231,6 +231,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MARGINALIA_JOB_FILES = Path(os.environ.get("MARGINALIA_JOB_FILES", BASE_DIR / "job-files"))
 # A running job whose worker sent no news for this long was killed: `resume_jobs` and its page resume it.
 MARGINALIA_JOB_STALE_SECONDS = int(os.environ.get("MARGINALIA_JOB_STALE_SECONDS", 60))
+# Uploads up to this size are stored by the upload's own request (their articles listed at once; 1,000
+# articles of JSONL, 4 MB, in about 0.3 s); larger ones by the worker. An HTML page counts four times
+# its size. 0 sends every upload to the worker.
+MARGINALIA_IMPORT_STORE_HERE_BYTES = int(os.environ.get("MARGINALIA_IMPORT_STORE_HERE_BYTES", 6_000_000))
 # Exports of more passages than this are written by a worker, then downloaded from the job's page.
 MARGINALIA_EXPORT_JOB_PASSAGES = int(os.environ.get("MARGINALIA_EXPORT_JOB_PASSAGES", 50_000))
 # --- end of background jobs -------------------------------------------------------------------------

@@ -45,8 +45,46 @@ def upload(client, *files: SimpleUploadedFile, **extra):
 
 @pytest.fixture
 def queued(settings):
-    """Tasks are queued and not run: the job and the analysis wait as they would for a busy worker."""
+    """Tasks are queued and not run: the job and the analysis wait as they would for a busy worker (every
+    upload goes to the worker, however small)."""
     settings.TASKS = DUMMY
+    settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = 0
+
+
+def queued_tasks() -> list[str]:
+    from django_tasks import default_task_backend
+
+    return [result.task.name for result in default_task_backend.results]
+
+
+def test_a_small_upload_is_stored_before_the_answer_and_analysed_in_the_background(alice_client, settings):
+    settings.TASKS = DUMMY  # a worker that has not run yet
+    response = upload(alice_client, SimpleUploadedFile("rows.jsonl", jsonl(article_row(1), article_row(2))))
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.status, job.imported) == ("done", 2), "stored by the upload's own request"
+    assert queued_tasks() == ["analyse"], "only the analysis waits for the worker"
+    listing = alice_client.get("/").content.decode()
+    assert "Strike report 1" in listing and listing.count("status-analysing") == 2
+
+
+def test_an_upload_over_the_limit_waits_for_the_worker(alice_client, settings):
+    settings.TASKS = DUMMY
+    rows = SimpleUploadedFile("rows.jsonl", jsonl(article_row(1), article_row(2)))
+    settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = rows.size - 1
+    upload(alice_client, rows)
+    assert Job.objects.get().status == "queued" and not Article.objects.exists()
+    assert queued_tasks() == ["run_import_job"]
+
+
+def test_an_html_page_weighs_four_times_its_size(settings):
+    from corpus.importers.jobs import stores_here
+
+    page, text = SimpleUploadedFile("page.html", b"x" * 100), SimpleUploadedFile("page.txt", b"x" * 100)
+    settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = 399
+    assert stores_here([text]) and not stores_here([page])
+    settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = 400
+    assert stores_here([page, SimpleUploadedFile("empty.txt", b"")])
 
 
 def test_upload_answers_with_the_job_page_and_its_report(alice_client, alice):
@@ -159,8 +197,9 @@ def test_another_analyst_cannot_see_resume_or_download_a_job(client, alice_clien
     assert client.get("/jobs/999999/").status_code == 404
 
 
-def test_a_job_abandoned_by_its_worker_offers_resume_and_finishes_without_duplicates(alice_client, settings):
-    settings.TASKS = DUMMY
+def test_a_job_abandoned_by_its_worker_offers_resume_and_finishes_without_duplicates(
+    alice_client, queued, settings
+):
     upload(
         alice_client,
         SimpleUploadedFile("a.jsonl", jsonl(article_row(1), article_row(2))),

@@ -40,6 +40,7 @@ def jsonl_file(name: str, file_number: int, rows: int) -> SimpleUploadedFile:
 
 def test_the_worker_command_runs_an_upload_and_then_its_analysis(alice_client, settings):
     settings.TASKS = DATABASE_QUEUE
+    settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = 0  # the worker's path: a small upload is stored at once
     response = alice_client.post(
         "/import/", {"files": [jsonl_file("a.jsonl", 1, 3), jsonl_file("b.jsonl", 2, 2)]}
     )

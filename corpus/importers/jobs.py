@@ -1,15 +1,22 @@
-"""Uploads imported by a worker: the Import page starts a job and answers at once with its page.
+"""Uploads imported as a job: the Import page starts one and answers with its page.
 
 The uploaded files are kept in the database (jobs.JobUpload) until the job is done, so any worker on
-any host can run it. The worker stores one file per transaction, and that transaction also marks the
+any host can run it. The job stores one file per transaction, and that transaction also marks the
 file done and adds its lines to the job's report: a worker killed mid-file leaves none of that file's
 articles, and the job, resumed, starts again at that file. Nothing is imported twice.
+
+An upload small enough to store in well under a second (`stores_here`) is stored by the request
+itself, so its page answers with the articles already listed; a larger one goes to the worker. Either
+way the sentence analysis follows in the background. A request that dies mid-job leaves it running
+without a heartbeat: stale, and resumed as a killed worker's job is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -24,11 +31,25 @@ from jobs.models import Job, JobUpload
 logger = logging.getLogger("corpus.importers")
 
 TASK_PATH = "corpus.tasks.run_import_job"
+# Reading an HTML page (trafilatura) costs about four times what a line of JSONL of its size does.
+HTML_WEIGHT = 4
 
 
-def start_import_job(files: list[UploadedFile], user, results: list[FileResult] = ()) -> Job:
-    """Keep the uploads with a new job and queue it. A file refused on sight (type, size) and a bad
-    manifest are in the report from the start; `results` are lines to show first (pasted text)."""
+def stores_here(files: list[UploadedFile]) -> bool:
+    """Whether an upload is small enough for the request to store (MARGINALIA_IMPORT_STORE_HERE_BYTES)."""
+    weight = sum(
+        (upload.size or 0) * (HTML_WEIGHT if upload.name.lower().endswith((".html", ".htm")) else 1)
+        for upload in files
+    )
+    return weight <= settings.MARGINALIA_IMPORT_STORE_HERE_BYTES
+
+
+def start_import_job(
+    files: list[UploadedFile], user, results: list[FileResult] = (), *, here: bool = False
+) -> Job:
+    """Keep the uploads with a new job and queue it for the worker, or with `here` run it in this
+    process before returning. A file refused on sight (type, size) and a bad manifest are in the report
+    from the start; `results` are lines to show first (pasted text)."""
     report = [result.as_dict() for result in results]
     manifest: dict[str, dict[str, str]] = {}
     count = sum(1 for upload in files if _basename(upload.name) != MANIFEST_NAME)
@@ -60,7 +81,12 @@ def start_import_job(files: list[UploadedFile], user, results: list[FileResult] 
             duplicates=statuses.count("duplicate"),
             refused=statuses.count("refused"),
         )
-    job.enqueue()
+    if here:
+        # A failure is logged and kept on the job (failed, with its reason): its page says so.
+        with contextlib.suppress(Exception):
+            run_import_job(job.pk)
+    else:
+        job.enqueue()
     job.refresh_from_db()
     return job
 
