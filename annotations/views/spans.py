@@ -48,7 +48,7 @@ def _offset(value: str | None, name: str) -> int:
 @require_POST
 def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """A new passage from the browser's selection, with its first tag and an optional note."""
-    article = get_object_or_404(Article, pk=article_id)
+    article = get_object_or_404(Article.objects.defer("sentence_starts"), pk=article_id)
     since = timezone.now()
     try:
         side = SideList.of_request(request)
