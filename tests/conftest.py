@@ -121,12 +121,19 @@ def page(browser, live_server) -> Iterator[object]:
 
 
 def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form."""
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    """Logged in as `username` (whose password this is), on the Articles page: the session Django's
+    login() makes, handed to the browser as its cookie. The login form's own page and answer are left
+    to the tests of the form (test_browser_reader_keyboard, test_browser_curation's lockout,
+    test_browser_screens): here they cost two page loads in every browser test."""
+    from django.conf import settings
+
+    user = User.objects.get(username=username)
+    assert user.check_password(password), f"{username}'s password is not {password!r}"
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": live_server.url}])
+    page.goto(f"{live_server.url}/")
 
 
 # True once no htmx request has been in flight for 100 ms (htmx marks a requesting element, or its
