@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from corpus.importers.decoding import _basename, _decode
 from corpus.importers.drafts import Refusal
@@ -54,9 +55,12 @@ def start_import_job(
     manifest: dict[str, dict[str, str]] = {}
     count = sum(1 for upload in files if _basename(upload.name) != MANIFEST_NAME)
     title = f"Import of {count} file{'s' if count != 1 else ''}"
+    # Stored here, the job is running from the start: should this process die before it is done, its
+    # silence makes it stale, and it is resumed as a killed worker's job is.
+    running = {"status": Job.Status.RUNNING, "heartbeat_at": timezone.now()} if here else {}
     with transaction.atomic():
         job = Job.objects.create(
-            owner=user, kind=Job.Kind.IMPORT, title=title, task_path=TASK_PATH, total=count
+            owner=user, kind=Job.Kind.IMPORT, title=title, task_path=TASK_PATH, total=count, **running
         )
         position = 0
         for upload in files:
