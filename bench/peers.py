@@ -27,6 +27,11 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--rounds 4] [--clients 4] [--workers 4]
 
+Measured 2026-11-29 06:22 UTC (nothing else running, but a slower hour of the machine: import_articles
+ran 35% below its 03:44 figures): Marginalia 155.8/s (p50 25 ms, 10.5 ms CPU a save, 275 MB PSS),
+doccano 99.4/s (p50 36 ms, 16.1 ms CPU a save, 434 MB PSS): 1.57× doccano. With gunicorn's gthread
+worker and keep-alive (06:29): 157.3/s (p50 23 ms, 10.3 ms) against 95.3/s, 1.65×: no change worth it.
+
 Measured 2026-11-29 03:16 UTC on a quiet machine (load 0.8 at the start), 20 s each in 4 alternating
 turns: Marginalia 181.8/s (p50 21 ms, 9.1 ms CPU a save, 270 MB PSS), doccano 111.3/s (p50 33 ms,
 14.1 ms CPU a save, 435 MB PSS): 1.63× doccano; at 03:22, 178.4/s (p50 22 ms, 9.1 ms) against 114.8/s
