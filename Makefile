@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): 4 keep both cores of the CI machine busy; the browser tests run in one
-# of them, one after another (tests/conftest.py). TEST_WORKERS=0 runs the suite in one process.
+# Test processes (pytest-xdist): 4 keep both cores of the CI machine busy; the browser tests are dealt
+# to two of them, each running its share one after another (tests/conftest.py). TEST_WORKERS=0 runs the
+# suite in one process.
 TEST_WORKERS ?= 4
 # Python keeps each module it compiles (__pycache__), so a process starts from bytecode: a machine that
 # sets PYTHONDONTWRITEBYTECODE makes every test process, server and worker compile the project again
