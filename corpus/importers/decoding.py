@@ -11,12 +11,18 @@ from corpus.importers.drafts import Refusal
 TEXT_EXTENSIONS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".csv": "csv"}
 
 
+def kind_of(filename: str) -> str | None:
+    """The kind of file its extension says ("text", "html", "jsonl", "csv"), or None if not one we read."""
+    return TEXT_EXTENSIONS.get(os.path.splitext(filename)[1].lower())
+
+
 def _check_extension(filename: str) -> str:
-    extension = os.path.splitext(filename)[1].lower()
-    if extension not in TEXT_EXTENSIONS:
+    kind = kind_of(filename)
+    if kind is None:
+        extension = os.path.splitext(filename)[1].lower()
         shown = f'"{extension}"' if extension else "no extension"
         raise Refusal(f"unknown file type ({shown}): import .txt, .html, .jsonl or .csv files")
-    return TEXT_EXTENSIONS[extension]
+    return kind
 
 
 def _check_size(size: int) -> None:

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from corpus.importers.decoding import _basename, _decode
+from corpus.importers.decoding import _basename, _decode, kind_of
 from corpus.importers.drafts import Refusal
 from corpus.importers.manifest import MANIFEST_NAME, _parse_manifest
 from corpus.importers.reading import _read_bytes, _read_upload
@@ -33,15 +33,12 @@ logger = logging.getLogger("corpus.importers")
 
 TASK_PATH = "corpus.tasks.run_import_job"
 # Reading an HTML page (trafilatura) costs about four times what a line of JSONL of its size does.
-HTML_WEIGHT = 4
+WEIGHT_OF_KIND = {"html": 4}
 
 
 def stores_here(files: list[UploadedFile]) -> bool:
     """Whether an upload is small enough for the request to store (MARGINALIA_IMPORT_STORE_HERE_BYTES)."""
-    weight = sum(
-        (upload.size or 0) * (HTML_WEIGHT if upload.name.lower().endswith((".html", ".htm")) else 1)
-        for upload in files
-    )
+    weight = sum((upload.size or 0) * WEIGHT_OF_KIND.get(kind_of(upload.name), 1) for upload in files)
     return weight <= settings.MARGINALIA_IMPORT_STORE_HERE_BYTES
 
 
