@@ -127,21 +127,22 @@ def shared_cache() -> Iterator[None]:
             cache.clear()
 
 
-def test_another_process_reads_the_suggestions_from_redis(rouhani, django_assert_num_queries, shared_cache):
+@pytest.fixture
+def analysed(db) -> Article:
     body = "Rouhani spoke."
-    article = Article.objects.create(title="Shared", body=body, sha256=Article.hash_body(body))
+    return Article.objects.create(title="Rouhani spoke", body=body, sha256=Article.hash_body(body))
+
+
+def test_another_process_reads_the_suggestions_from_redis(
+    rouhani, analysed, django_assert_num_queries, shared_cache
+):
+    article = analysed
     found = suggestions.suggestions_for(article, [])
     assert [(s.key, s.term) for s in found] == [("rouhani", rouhani.pk)]
     suggestions._compiled = None  # a fresh process: nothing compiled, nothing in its memory
     with django_assert_num_queries(2):  # the version and the rejections; mentions from Redis
         assert suggestions.suggestions_for(article, []) == found
     assert suggestions._compiled is None
-
-
-@pytest.fixture
-def analysed(db) -> Article:
-    body = "Rouhani spoke."
-    return Article.objects.create(title="Warmed", body=body, sha256=Article.hash_body(body))
 
 
 def test_an_analysed_article_is_not_warmed_into_a_cache_of_the_process_own(rouhani, analysed):
