@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,20 +113,107 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+# Stops the timers a page left running (htmx's delayed triggers, the job page's polling) before its
+# document is emptied: nothing it scheduled reaches the live server during the next test.
+STOP_TIMERS_JS = """() => {
+  const last = setTimeout(() => {}, 0);
+  for (let id = 1; id <= last; id++) { clearTimeout(id); clearInterval(id); }
+}"""
+# The events Playwright itself listens to on a page and on its context.
+OWN_EVENTS = {"close", "crash"}
+
+
+class Tab:
+    """The one browser tab of a test process, handed to each test that takes `page` and emptied after it.
+
+    A new browser context with its first tab costs Chromium about 1.3 s of CPU here (Playwright's set-up
+    of a new renderer process), against 0.3 s for a page load in a tab already open: over the browser
+    tests that was most of the CPU `make test` spent in Chromium. After each test the tab's timers are
+    stopped, its document emptied, its routes and cookies dropped; a tab that a test left with its own
+    listeners, with a second tab beside it, closed, or after a failure is closed with its context and
+    the next test gets a new one. A test that needs other browser settings (touch, another window
+    size at start, JavaScript off, a second analyst) makes its own context with `browser.new_context`.
+    """
+
+    VIEWPORT = {"width": 1280, "height": 900}
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.page = None
+
+    def take(self):
+        if self.page is None:
+            context = self.browser.new_context(viewport=self.VIEWPORT, accept_downloads=True)
+            self.page = context.new_page()
+        elif self.page.viewport_size != self.VIEWPORT:
+            self.page.set_viewport_size(self.VIEWPORT)
+        self.page.set_default_timeout(10_000)
+        self.page.set_default_navigation_timeout(10_000)
+        return self.page
+
+    def give_back(self, failed: bool) -> None:
+        page, self.page = self.page, None
+        if page is None:
+            return
+        context = page.context
+        try:
+            if not failed and self._clean(page):
+                page.unroute_all(behavior="ignoreErrors")
+                page.evaluate(STOP_TIMERS_JS)
+                page.set_content("")
+                context.clear_cookies()
+                self.page = page
+                return
+        except Exception:  # a crashed or closed tab: closed below, and the next test gets a new one
+            pass
+        context.close()
+
+    @staticmethod
+    def _clean(page) -> bool:
+        # Playwright has no public count of a page's listeners; its event emitter (`_impl_obj`) has one.
+        impl, context_impl = getattr(page, "_impl_obj", None), getattr(page.context, "_impl_obj", None)
+        if impl is None or context_impl is None or page.is_closed() or len(page.context.pages) != 1:
+            return False
+        return not (set(impl.event_names()) - OWN_EVENTS or set(context_impl.event_names()) - OWN_EVENTS)
+
+
+@pytest.fixture(scope="session")
+def _tab(browser, live_server, django_db_setup) -> Iterator[Tab]:
+    # After the live server and the test database, so that it closes before them: its kept-alive
+    # connections hold live-server threads open, each with a database connection.
+    tab = Tab(browser)
+    yield tab
+    tab.give_back(failed=True)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[_FAILED] = True
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def page(browser, live_server, _tab, request) -> Iterator[object]:
+    yield _tab.take()
+    _tab.give_back(failed=request.node.stash.get(_FAILED, False))
 
 
-def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Logged in as `username` (whose password this is), on the Articles page: the session Django's
-    login() makes, handed to the browser as its cookie. The login form's own page and answer are left
-    to the tests of the form (test_browser_reader_keyboard, test_browser_curation's lockout,
-    test_browser_screens): here they cost two page loads in every browser test."""
+def log_in(page, live_server, username: str, password: str = PASSWORD, to: str = "/") -> None:
+    """Logged in as `username` (whose password this is), on the page at `to` (the Articles page unless
+    said): the session Django's login() makes, handed to the browser as its cookie. The login form's
+    own page and answer are left to the tests of the form (test_browser_reader_keyboard,
+    test_browser_curation's lockout, test_browser_screens): here they cost two page loads in every
+    browser test."""
     from django.conf import settings
 
     user = User.objects.get(username=username)
@@ -133,7 +222,7 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     client.force_login(user)
     name = settings.SESSION_COOKIE_NAME
     page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": live_server.url}])
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{to}")
 
 
 # True once no htmx request has been in flight for 100 ms (htmx marks a requesting element, or its

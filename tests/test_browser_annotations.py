@@ -84,8 +84,7 @@ def test_typing_text_filters_as_you_type_and_the_set_can_be_saved(page, live_ser
 
 
 def test_invalid_filter_in_the_address_shows_the_problem(page, live_server, world):
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/annotations/?published_from=2020-02-30")
+    log_in(page, live_server, "alice", to="/annotations/?published_from=2020-02-30")
     expect(page.locator(".filter-errors")).to_contain_text("Enter a date as YYYY-MM-DD.")
 
 

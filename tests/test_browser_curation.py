@@ -37,8 +37,7 @@ def test_lead_merges_and_retires_on_the_vocabulary_screens(page, live_server, al
 
 def test_analyst_sees_why_she_may_not_curate_and_is_refused_at_the_door(page, live_server, alice):
     load_vocabulary(SEED)
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/")
+    log_in(page, live_server, "alice", to="/vocabulary/terms/mike-pompeo/")
     page.wait_for_selector("text=This term belongs to the shared vocabulary: you may add aliases")
     for button in ("Edit", "Merge into…", "Retire…"):
         assert page.locator(".term-actions").get_by_text(button, exact=True).count() == 0
@@ -75,8 +74,7 @@ def test_retire_shows_how_many_passages_use_the_term_and_cancel_changes_nothing(
     sistani = Term.objects.get(slug="ali-al-sistani")
     tagged_passage(sistani, alice)
     tagged_passage(sistani, alice, role="mentioned")
-    log_in(page, live_server, "charlie")
-    page.goto(f"{live_server.url}{sistani.get_absolute_url()}")
+    log_in(page, live_server, "charlie", to=f"{sistani.get_absolute_url()}")
     page.click("text=Retire…")
     page.wait_for_selector(".retire-count >> text=2 passages")
     assert "2 passages in 1 article use Ali al-Sistani." in page.inner_text(".retire-count")
@@ -96,8 +94,7 @@ def test_merge_finds_the_survivor_by_typing_part_of_its_name(page, live_server, 
     from tests.test_vocabulary_views import tagged_passage
 
     span = tagged_passage(Term.objects.get(slug="mike-pompeo"), alice)
-    log_in(page, live_server, "charlie")
-    page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
+    log_in(page, live_server, "charlie", to="/vocabulary/terms/mike-pompeo/merge/")
     assert page.locator("select").count() == 0  # no drop-down of every actor
     assert page.locator("#merge-candidates input[name=survivor]").count() == 0
     page.locator("#id_q").press_sequentially("esp", delay=50)  # typed, as an analyst types
@@ -120,8 +117,7 @@ def test_merge_works_without_javascript(browser, live_server, alice, charlie):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        log_in(page, live_server, "charlie")
-        page.goto(f"{live_server.url}/vocabulary/terms/mike-pompeo/merge/")
+        log_in(page, live_server, "charlie", to="/vocabulary/terms/mike-pompeo/merge/")
         page.fill("#id_q", "Esper")
         page.click("button:has-text('Find')")
         esper = Term.objects.get(slug="mark-esper")

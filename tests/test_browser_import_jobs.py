@@ -27,8 +27,7 @@ def test_analyst_uploads_files_follows_the_job_and_finds_the_articles_listed(
 ):
     settings.TASKS = DATABASE_QUEUE
     settings.MARGINALIA_IMPORT_STORE_HERE_BYTES = 0  # the worker's path: a small upload is stored at once
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/import/")
+    log_in(page, live_server, "alice", to="/import/")
     page.set_input_files(
         "#id_files",
         [

@@ -37,8 +37,7 @@ DEMO_LOGIN = ("analyst", "marginalia-demo")
 def open_reader(
     page, live_server, article: Article, username: str = "analyst", password: str = DEMO_LOGIN[1]
 ):
-    log_in(page, live_server, username, password)
-    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    log_in(page, live_server, username, password, to=f"/articles/{article.pk}/")
     page.wait_for_selector("#body p")
 
 
@@ -498,8 +497,7 @@ def test_reading_works_with_javascript_off(browser, live_server, demo):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        log_in(page, live_server, *DEMO_LOGIN)
-        page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+        log_in(page, live_server, *DEMO_LOGIN, to=f"{demo.get_absolute_url()}")
         assert page.inner_text("h1") == DEMO_TITLE
         assert page.inner_text("#body mark.hl") == "Qasem Soleimani"
         side = page.inner_text("#side-list")

@@ -80,6 +80,8 @@ def test_a_digit_in_the_passage_panel_adds_a_recent_term(page, live_server, demo
 def test_select_tag_and_code_a_claim_with_the_keyboard_alone(page, live_server, demo):
     # Log in without the mouse: the name field has focus as the page opens.
     page.goto(f"{live_server.url}/login/")
+    # Chromium focuses an autofocus field at its next rendering step, which can follow the load event.
+    page.wait_for_selector("input[name=username]:focus")
     page.keyboard.type(DEMO_LOGIN[0])
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_LOGIN[1])

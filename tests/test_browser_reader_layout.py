@@ -231,8 +231,7 @@ def test_a_refused_stale_save_shows_the_stored_values(page, live_server, demo):
 
 def test_reader_has_no_serious_accessibility_violations(page, live_server, demo):
     make(demo, "Qasem Soleimani", "qasem-soleimani", note="The commander")
-    log_in(page, live_server, *DEMO_LOGIN)
-    page.goto(f"{live_server.url}/articles/{demo.pk}/")
+    log_in(page, live_server, *DEMO_LOGIN, to=f"/articles/{demo.pk}/")
     page.wait_for_selector("#body p")
     assert violations(page) == []  # panels closed
 

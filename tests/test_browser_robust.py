@@ -24,8 +24,7 @@ def article(alice) -> Article:
 
 
 def open_reader(page, live_server, article: Article) -> None:
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    log_in(page, live_server, "alice", to=f"/articles/{article.pk}/")
     page.wait_for_selector("#body p")
 
 

@@ -182,8 +182,7 @@ def test_compare_keys_reject_and_edit(page, live_server, alice, bob, charlie):
     from tests.agreement_world import build_agreement_world
 
     world = build_agreement_world(alice, bob)
-    log_in(page, live_server, "charlie")
-    page.goto(f"{live_server.url}/agreement/compare/{world.article.pk}/")
+    log_in(page, live_server, "charlie", to=f"/agreement/compare/{world.article.pk}/")
     page.wait_for_selector("form[data-decide][hx-post]")
     page.keyboard.press("j")
     page.keyboard.press("r")

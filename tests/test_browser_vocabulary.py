@@ -28,8 +28,7 @@ def merge_on_screen(page, live_server, slug: str, query: str, survivor: str) -> 
 
 def test_analyst_searches_opens_a_term_and_adds_an_alias(page, live_server, alice):
     load_vocabulary(SEED)
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/vocabulary/")
+    log_in(page, live_server, "alice", to="/vocabulary/")
     page.fill("#vocabulary-q", "Rohani")
     # The live search swaps in the results without a page load.
     page.wait_for_selector("#vocabulary-results >> text=1 term matching “Rohani”")
@@ -68,8 +67,7 @@ def test_curator_merges_two_terms(page, live_server, alice):
 
 def test_analyst_adds_an_event_type_and_the_form_fits_the_kind(page, live_server, alice):
     load_vocabulary(SEED)
-    log_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/vocabulary/new/")
+    log_in(page, live_server, "alice", to="/vocabulary/new/")
     assert page.is_visible(".field-actor_type")
     page.select_option("#id_kind", "event")
     page.wait_for_selector(".field-actor_type", state="hidden")

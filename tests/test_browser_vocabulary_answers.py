@@ -22,8 +22,7 @@ def iran(alice) -> Term:
 
 
 def open_term(page, live_server, username: str) -> None:
-    log_in(page, live_server, username)
-    page.goto(f"{live_server.url}/vocabulary/terms/iran/")
+    log_in(page, live_server, username, to="/vocabulary/terms/iran/")
     page.wait_for_selector("#aliases .alias-form")
 
 
