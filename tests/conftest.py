@@ -208,6 +208,21 @@ def page(browser, live_server, _tab, request) -> Iterator[object]:
     _tab.give_back(failed=request.node.stash.get(_FAILED, False))
 
 
+@pytest.fixture
+def console_errors(page) -> Iterator[list[str]]:
+    """The errors the page writes to the browser's console, as they come, while the test runs; the
+    listener goes with the test, so the tab is handed on (see Tab)."""
+    errors: list[str] = []
+
+    def note(message) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", note)
+    yield errors
+    page.remove_listener("console", note)
+
+
 def log_in(page, live_server, username: str, password: str = PASSWORD, to: str = "/") -> None:
     """Logged in as `username` (whose password this is), on the page at `to` (the Articles page unless
     said): the session Django's login() makes, handed to the browser as its cookie. The login form's

@@ -28,18 +28,16 @@ def world(live_server, alice, bob):
     return world
 
 
-def open_screen(page, live_server) -> list[str]:
-    """Log in as alice, open the Annotations screen; returns the browser's console errors as they come."""
-    errors: list[str] = []
-    log_in(page, live_server, "alice")
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{live_server.url}/annotations/")
+def open_screen(page, live_server) -> None:
+    """Log in as alice, open the Annotations screen."""
+    log_in(page, live_server, "alice", to="/annotations/")
     expect(page.locator("#passage-count")).to_have_text("7 passages")
-    return errors
 
 
-def test_filter_to_one_actor_updates_the_count_and_the_csv_has_those_passages(page, live_server, world):
-    errors = open_screen(page, live_server)
+def test_filter_to_one_actor_updates_the_count_and_the_csv_has_those_passages(
+    page, live_server, world, console_errors
+):
+    open_screen(page, live_server)
 
     page.select_option("#id_term", "irgc")
     # Applied live by htmx: no submit, and the address bar keeps the filter for bookmarks.
@@ -63,7 +61,7 @@ def test_filter_to_one_actor_updates_the_count_and_the_csv_has_those_passages(pa
         "the IRGC vowed revenge",
         "officials spoke of a measured response",
     }
-    assert not [error for error in errors if "Content Security Policy" in error]
+    assert not [error for error in console_errors if "Content Security Policy" in error]
 
 
 def test_typing_text_filters_as_you_type_and_the_set_can_be_saved(page, live_server, world):

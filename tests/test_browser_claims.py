@@ -20,11 +20,10 @@ def claims(live_server, alice, bob):
     return build_claims(build_world(alice, bob), alice, bob)
 
 
-def test_claims_view_lists_a_claim_a_filter_narrows_it_and_the_csv_holds_its_row(page, live_server, claims):
-    errors: list[str] = []
-    log_in(page, live_server, "alice")
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{live_server.url}/annotations/")
+def test_claims_view_lists_a_claim_a_filter_narrows_it_and_the_csv_holds_its_row(
+    page, live_server, claims, console_errors
+):
+    log_in(page, live_server, "alice", to="/annotations/")
     page.click("#claims-view-link")
     expect(page.locator("#claim-count")).to_have_text("5 claims")
     threat = page.locator(f"#claim-{claims.quds_threat.pk}")
@@ -59,7 +58,7 @@ def test_claims_view_lists_a_claim_a_filter_narrows_it_and_the_csv_holds_its_row
     )
     assert (row["claim_type"], row["certainty"], row["reporting_verb"]) == ("threat", "probable", "vowed")
     assert row["quote"] == "the IRGC vowed revenge"
-    assert not [error for error in errors if "Content Security Policy" in error]
+    assert not [error for error in console_errors if "Content Security Policy" in error]
 
 
 def test_a_bad_filter_in_the_address_shows_the_problem_and_htmx_shows_it_too(page, live_server, claims):

@@ -34,13 +34,18 @@ def save_counting_requests(page, query: str) -> tuple[int, list[str]]:
     )
     page.wait_for_selector("#select-panel .suggestion")
     requests: list[str] = []
-    page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
+
+    def note(request) -> None:
+        requests.append(f"{request.method} {request.url}")
+
+    page.on("request", note)
     page.keyboard.press("Enter")
     page.wait_for_selector("#span-panel .span-card[data-span]")
     span_id = int(page.get_attribute("#span-panel .span-card", "data-span"))
     page.wait_for_selector(f"#side-list #passage-{span_id}")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(200)
+    page.remove_listener("request", note)
     return span_id, requests
 
 
@@ -160,11 +165,16 @@ def test_a_save_on_a_crowded_paragraph_repaints_it_in_part_as_a_reload_shows_it(
     page.keyboard.type("Iran")
     page.wait_for_selector("#select-panel .suggestion")
     answers = []
-    page.on("response", lambda r: answers.append(r))
+
+    def note(response) -> None:
+        answers.append(response)
+
+    page.on("response", note)
     page.keyboard.press("Enter")
     page.wait_for_selector("#span-panel .span-card[data-span]")
     span_id = int(page.get_attribute("#span-panel .span-card", "data-span"))
     page.wait_for_load_state("networkidle")
+    page.remove_listener("response", note)
     assert len(answers) == 1 and "data-repaint" in answers[0].text()  # one request, the stretch only
     # The marks as drawn (the class reader.js adds to the open passage's marks aside).
     shape = (
