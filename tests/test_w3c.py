@@ -41,6 +41,7 @@ def definitions() -> dict[str, Path]:
     return {path.name.lower(): path for path in (SUITE / "definitions").glob("*.json")}
 
 
+@cache  # the registry hands a $ref to this on every validation: read each definitions file once
 def retrieve(uri: str) -> Resource:
     from referencing import Resource
     from referencing.jsonschema import DRAFT4
