@@ -10,7 +10,7 @@
  * <a id="span-ID"> stands where each starts. A save answers with all it changed, out of band
  * (views/repaint.py); requests say which side list is shown (X-Side-List, views/side_list.py).
  * Other scripts use window.marginaliaReader (at the end). Loaded before it: reader-selection.js,
- * reader-caret.js, reader-suggestions.js.
+ * reader-answers.js, reader-caret.js, reader-suggestions.js.
  */
 (function () {
   "use strict";
@@ -28,6 +28,8 @@
 
   /* ---------- the selection in body offsets (reader-selection.js) ---------- */
   const selectionInBody = window.MarginaliaSelection(bodyEl);
+  /* ---------- what a save's answer means, and its repainted parts (reader-answers.js) ---------- */
+  const { escapeHtml, message: answerMessage } = window.MarginaliaAnswers;
 
   /* ---------- panels ---------- */
 
@@ -298,12 +300,6 @@
     });
   }
 
-  function escapeHtml(s) {
-    const div = document.createElement("div");
-    div.textContent = s;
-    return div.innerHTML;
-  }
-
   function showError(elt, html) {
     const form = elt && elt.closest ? elt.closest("form") : null;
     const box = (form && form.querySelector("[data-errors]")) ||
@@ -359,21 +355,6 @@
     if (box) box.innerHTML = "";
   });
 
-  /* What is known after a save, from what the server said (ops/saving.py): a refusal (4xx) is shown
-   * as written; otherwise the Marginalia-Saved header tells whether the change was committed. */
-  function answerMessage(xhr, verb) {
-    const alert = (text) => "<p class=\"error\" role=\"alert\">" + escapeHtml(text) + "</p>";
-    const status = xhr ? xhr.status : 0;
-    if (status >= 400 && status < 500) return xhr.responseText;
-    if (status >= 200 && status < 300) return xhr.responseText; // saved, not shown: the server's words
-    const saved = xhr ? xhr.getResponseHeader("Marginalia-Saved") : null;
-    const id = xhr && xhr.getResponseHeader("X-Request-ID") ? " (request " + xhr.getResponseHeader("X-Request-ID") + ")" : "";
-    if (verb === "get") return alert((status ? "The server failed" + id : "The server did not answer") + "; try again.");
-    if (saved === "yes") return alert("The server failed after saving" + id + "; reload to see the passage.");
-    if (saved === "no") return alert("The server failed" + id + "; nothing was saved. Try again.");
-    return alert("The server did not answer" + (status ? " (" + status + ")" : "") + "; reload to see whether it was saved.");
-  }
-
   function showAnswer(e, xhr) {
     const config = e.detail.requestConfig || {};
     const elt = config.elt || e.detail.elt;
@@ -396,38 +377,6 @@
 
   // No answer at all (connection refused or cut): nobody knows whether it was saved.
   document.body.addEventListener("htmx:sendError", (e) => showAnswer(e, null));
-
-  /* A save on a crowded paragraph answers with only the parts it changed: <template data-repaint="p-N"
-   * data-from="START" data-to="END"> (views/repaint.py). They replace the paragraph's parts at offsets
-   * START to END (an anchor belongs to the offset of the mark after it); END empty: to its end. If the
-   * paragraph shown has no boundary there (a colleague's passage came meanwhile), it is fetched whole. */
-  function repaintRange(t) {
-    const p = document.getElementById(t.dataset.repaint);
-    if (!p) return;
-    const from = +t.dataset.from;
-    const to = t.dataset.to === "" ? Infinity : +t.dataset.to;
-    const kids = Array.from(p.children);
-    const at = new Array(kids.length);
-    for (let i = kids.length - 1, next = Infinity; i >= 0; i--) {
-      if (kids[i].hasAttribute("data-o")) next = +kids[i].dataset.o;
-      at[i] = next;
-    }
-    const inside = kids.filter((k, i) => at[i] >= from && at[i] < to);
-    const bounded = (o) => kids.some((k) => k.hasAttribute("data-o") && +k.dataset.o === o);
-    if (!bounded(from) || (to !== Infinity && !bounded(to))) {
-      htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#" + p.id, select: "#" + p.id, swap: "outerHTML" });
-      return;
-    }
-    p.insertBefore(t.content, inside[0]);
-    inside.forEach((k) => k.remove());
-  }
-
-  document.body.addEventListener("htmx:afterSwap", (e) => {
-    e.detail.target.querySelectorAll("template[data-repaint]").forEach((t) => {
-      repaintRange(t);
-      t.remove();
-    });
-  });
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
     const item = focusedId && document.getElementById("passage-" + focusedId);
