@@ -203,7 +203,8 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, live_server, _tab, request) -> Iterator[object]:
+def page(_tab, request) -> Iterator[object]:
+    """The process's one tab (Tab), on the live server; a test that takes it runs with transactions."""
     yield _tab.take()
     _tab.give_back(failed=request.node.stash.get(_FAILED, False))
 
