@@ -92,9 +92,7 @@ django.setup()
 
 import spacy  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from annotations.suggestions import article_mentions  # noqa: E402
@@ -103,6 +101,9 @@ from corpus.importers import import_paths  # noqa: E402
 from corpus.importers.reading import _read_path  # noqa: E402
 from corpus.importers.saving import Importer  # noqa: E402
 from corpus.models import Article, Source  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from servers import PASSWORD, HttpAnalyst, start_gunicorn  # noqa: E402  (bench/servers.py, beside this file)
 
 DEMO = ROOT / "corpus" / "demo"
 SMALL_RUN = 500
@@ -113,6 +114,8 @@ UPLOAD_RUNS = 3
 UPLOAD_PARAGRAPHS = 8
 # The worker as `make run` starts it.
 WORKER_INTERVAL = "0.1"
+# gunicorn's workers for the upload (gunicorn.conf.py's default, as a team runs it).
+SERVER_WORKERS = 5
 
 
 def demo_articles() -> list[tuple[str, list[str]]]:
@@ -249,31 +252,38 @@ def start_worker() -> subprocess.Popen:
 
 def upload_and_analysis() -> tuple[list[float], list[float], float]:
     """Seconds from the upload's POST until the Articles list shows the 1,000 articles (each run), the
-    worker's analysis seconds for them (from the task's own start and finish), and raw spaCy's."""
+    worker's analysis seconds for them (from the task's own start and finish), and raw spaCy's. Over
+    HTTP to gunicorn as a team serves it (gunicorn.conf.py), with the worker as `make run` starts it."""
     empty_database()
     call_command("load_vocabulary", str(ROOT / "annotations" / "demo" / "seed_vocabulary.json"), verbosity=0)
-    user = User.objects.create_user("bench-analyst")
-    client = Client()
-    client.force_login(user)
+    User.objects.create_user("bench-analyst", password=PASSWORD)
+    call_command("collectstatic", "--noinput", verbosity=0)  # the pages' static names, DEBUG off
     listed, analysed, raw = [], [], []
     blank = spacy.blank("en")
     blank.add_pipe("sentencizer")
     blank.max_length = 10_000_000
+    server, url = start_gunicorn(os.environ["DATABASE_URL"], SERVER_WORKERS, WORKDIR / "gunicorn.log")
     worker = start_worker()
     try:
+        analyst = HttpAnalyst(url, "bench-analyst")
+        analyst.log_in()
         for run in range(UPLOAD_RUNS):
             before = Article.objects.count()
             lines = jsonl_articles(UPLOAD_ARTICLES, 100 + run, f"upload {run}", paragraphs=UPLOAD_PARAGRAPHS)
             data = ("\n".join(lines) + "\n").encode()
-            upload = SimpleUploadedFile(f"upload-{run}.jsonl", data)
             time.sleep(random.random() * float(WORKER_INTERVAL))  # any moment of the worker's poll
             started = time.perf_counter()
-            response = client.post("/import/", {"files": [upload]})
+            response = analyst.http.post(
+                "/import/",
+                files={"files": (f"upload-{run}.jsonl", data, "application/jsonl")},
+                headers=analyst._headers() | {"X-CSRFToken": analyst.cookies["csrftoken"]},
+            )
             if response.status_code != 302:
                 raise SystemExit(f"upload answered {response.status_code}")
-            client.get(response["Location"])  # the job page, as the browser follows the redirect
+            # The job page, as the browser follows the redirect.
+            analyst.http.get(response.headers["Location"], headers=analyst._headers())
             wanted = f"{before + UPLOAD_ARTICLES} articles"
-            while wanted not in client.get("/").content.decode():
+            while wanted not in analyst.http.get("/", headers=analyst._headers()).text:
                 if time.perf_counter() - started > 60:
                     raise SystemExit("the articles were never listed")
                 time.sleep(0.01)  # as a browser polls: leave the cores to the worker
@@ -293,6 +303,8 @@ def upload_and_analysis() -> tuple[list[float], list[float], float]:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=30)
     return listed, analysed, statistics.median(raw)
 
 
@@ -336,13 +348,7 @@ def pages_and_tasks() -> None:
     five_mb_jsonl(jsonl_file)
     print(f"import_articles: 5 MB HTML page {import_rate(html_file)}")
     print(f"import_articles: 5 MB JSONL file {import_rate(jsonl_file)}")
-    # Page rendering needs static file names; the bench does not run collectstatic.
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(STORAGES=storages):
-        listed, analysed, raw = upload_and_analysis()
+    listed, analysed, raw = upload_and_analysis()
     alone, alone_raw, alone_wall, alone_raw_wall = analysis_alone()
     print(
         "import_articles: 1,000 articles uploaded through the Import page listed in "

@@ -62,7 +62,6 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
@@ -72,7 +71,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from servers import (  # noqa: E402  (bench/servers.py, beside this file)
-    PASSWORD,
+    HttpAnalyst,
     check_loopback,
     cpu_seconds,
     database_pids,
@@ -127,36 +126,10 @@ class Outcome:
                 self.refused[f"http {response.status_code}"] += 1
 
 
-class Analyst:
+class Analyst(HttpAnalyst):
     def __init__(self, url: str, username: str, world: dict, outcome: Outcome, rng: random.Random) -> None:
-        self.url, self.username, self.world, self.outcome, self.rng = url, username, world, outcome, rng
-        self.cookies: dict[str, str] = {}
-        self.http = httpx.Client(base_url=url, timeout=30, follow_redirects=False)
-
-    def _headers(self, htmx: bool = False) -> dict[str, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if htmx:
-            headers |= {"HX-Request": "true", "X-CSRFToken": self.cookies.get("csrftoken", "")}
-        return headers
-
-    def _keep_cookies(self, response: httpx.Response) -> None:
-        # Cookies are kept by hand: with DEBUG off they are Secure, which a client keeps off plain http.
-        for header in response.headers.get_list("set-cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-
-    def log_in(self) -> None:
-        page = self.http.get("/login/")
-        self._keep_cookies(page)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
-        response = self.http.post(
-            "/login/",
-            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers=self._headers() | {"Referer": self.url + "/login/"},
-        )
-        self._keep_cookies(response)
-        if response.status_code != 302:
-            raise SystemExit(f"{self.username} could not log in ({response.status_code})")
+        super().__init__(url, username)
+        self.world, self.outcome, self.rng = world, outcome, rng
 
     def request(self, kind: str, method: str, path: str, data: dict | None = None) -> httpx.Response | None:
         started = time.perf_counter()

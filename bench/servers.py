@@ -1,16 +1,18 @@
 """The server side of the load and fault benches: a fresh database with the demo corpus and analysts,
 gunicorn started on a spare loopback port, its workers and their memory.
 
-Used by bench/load.py and bench/faults.py; not a benchmark itself.
+Used by bench/load.py, bench/faults.py and bench/import_articles.py; not a benchmark itself.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 import subprocess
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -189,3 +191,37 @@ def database_pids(database_url: str) -> list[int]:
     with psycopg.connect(admin) as connection:
         rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
     return [pid for (pid,) in rows]
+
+
+class HttpAnalyst:
+    """An analyst at the server over plain HTTP, logged in through the login form."""
+
+    def __init__(self, url: str, username: str) -> None:
+        self.url, self.username = url, username
+        self.cookies: dict[str, str] = {}
+        self.http = httpx.Client(base_url=url, timeout=60, follow_redirects=False)
+
+    def _headers(self, htmx: bool = False) -> dict[str, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if htmx:
+            headers |= {"HX-Request": "true", "X-CSRFToken": self.cookies.get("csrftoken", "")}
+        return headers
+
+    def _keep_cookies(self, response: httpx.Response) -> None:
+        # Cookies are kept by hand: with DEBUG off they are Secure, which a client keeps off plain http.
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    def log_in(self, password: str = PASSWORD) -> None:
+        page = self.http.get("/login/")
+        self._keep_cookies(page)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        response = self.http.post(
+            "/login/",
+            data={"username": self.username, "password": password, "csrfmiddlewaretoken": token},
+            headers=self._headers() | {"Referer": self.url + "/login/"},
+        )
+        self._keep_cookies(response)
+        if response.status_code != 302:
+            raise SystemExit(f"{self.username} could not log in ({response.status_code})")

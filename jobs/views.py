@@ -18,7 +18,8 @@ POLL_MS = 700
 @require_GET
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_job_for(request.user, job_id)
-    context = {"job": job, "poll_ms": POLL_MS}
+    # A long import's report shows the lines that need reading first; `?lines=all` shows every one.
+    context = {"job": job, "poll_ms": POLL_MS, "show_all_lines": request.GET.get("lines") == "all"}
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "jobs/job.html#progress" if partial else "jobs/job.html", context)
     patch_vary_headers(response, ["HX-Request"])

@@ -104,6 +104,40 @@ def test_a_line_of_the_article_is_not_furniture(line):
     assert furniture_rule(line) is None
 
 
+def _caption_by_its_pattern(line: str) -> bool:
+    return bool(FURNITURE_LINES["caption with agency credit"].fullmatch(line.strip()))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" * 400 + "/AFP",
+        "x" * 401 + "/AFP",
+        "x" * 400 + "/Anadolu Agency Photo)",
+        "x" * 401 + "/Anadolu Agency Photo)",
+        "Smoke over the airport/Reuters)",
+        "Smoke over the airport/Reuters) later",
+        "Getty Images",
+        "Photo by a stringer via GETTY IMAGES",
+        "A convoy/EPA-EFE Photo",
+        "the afp said",
+        "/ap",
+        "",
+    ],
+)
+def test_caption_rule_decides_as_its_whole_pattern_would(line):
+    """furniture_rule only tries the caption pattern on lines whose end holds a credit: that shortcut
+    must never change the answer, at the 400-character cap and with the closing bracket."""
+    assert (furniture_rule(line) == "caption with agency credit") == _caption_by_its_pattern(line)
+
+
+@given(st.text(alphabet="ab /)GgettyImsAFPREUTEReuterphoto", max_size=60))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_caption_shortcut_agrees_with_the_pattern_on_any_line(text):
+    line = "x" * 380 + text
+    assert (furniture_rule(line) == "caption with agency credit") == _caption_by_its_pattern(line)
+
+
 def test_read_more_source_tail_is_cut_from_the_paragraph_it_is_glued_to():
     text = f'{PARAGRAPH}\n\nLamenting "a dangerous escalation" that threatRead More – Source'
     body = clean_article(text).body

@@ -26,7 +26,7 @@ from corpus.importers.drafts import Refusal
 from corpus.importers.manifest import MANIFEST_NAME, _parse_manifest
 from corpus.importers.reading import _read_bytes, _read_upload
 from corpus.importers.report import FileResult
-from corpus.importers.saving import Importer
+from corpus.importers.saving import Importer, collector_paused
 from jobs.models import Job, JobUpload
 
 logger = logging.getLogger("corpus.importers")
@@ -104,7 +104,7 @@ def run_import_job(job_id: int) -> str:
             upload = JobUpload.objects.get(pk=upload_id)
             items = _read_bytes(bytes(upload.data), upload.name, upload.name, manifest.get(upload.name))
             prepared = importer.prepare(items)
-            with transaction.atomic():
+            with collector_paused(), transaction.atomic():
                 # Claims the file: a second worker running the same job (resumed while this one was
                 # only slow) finds it done and goes on; the claim is undone if this transaction is.
                 if not JobUpload.objects.filter(pk=upload.pk, done=False).update(done=True):
