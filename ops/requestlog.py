@@ -4,7 +4,9 @@ The id is also on every other log record written while the request runs (the `re
 attribute the logging filter adds), on the 500 page, and on answers to saves, so a user can quote
 it and an operator can find the traceback:
 
-    request id=3f9c2a1b method=POST path=/spans/12/tags/ status=200 ms=18.4 user=alice saved=yes
+    request id=3f9c2a1b method=POST path=/spans/12/tags/ status=200 ms=18.4 user=alice ip=127.0.0.1 saved=yes
+
+It is the only access log: gunicorn's own (gunicorn.conf.py) said less and cost a save 1.6 ms of CPU.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "ms": f"{(time.perf_counter() - started) * 1000:.1f}",
                 "user": user.get_username() if user is not None and user.is_authenticated else "-",
+                # The peer's address, as gunicorn's access log had it (a proxy's, behind one).
+                "ip": request.META.get("REMOTE_ADDR") or "-",
             }
             saved = response.get("Marginalia-Saved")
             if saved:

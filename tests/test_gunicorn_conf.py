@@ -18,12 +18,13 @@ from django.conf import settings
 CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
 
 
-def test_the_config_preloads_logs_to_stdout_and_reads_workers_from_the_environment(monkeypatch):
+def test_the_config_preloads_logs_errors_and_reads_workers_from_the_environment(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.setenv("PORT", "8123")
     conf = runpy.run_path(str(CONF))
     assert conf["preload_app"] is True and conf["workers"] == 3 and conf["bind"] == "127.0.0.1:8123"
-    assert conf["accesslog"] == "-" and conf["wsgi_app"] == "marginalia.wsgi:application"
+    assert conf["accesslog"] is None, "one line per request is the app's own (ops/requestlog.py)"
+    assert conf["errorlog"] == "-" and conf["wsgi_app"] == "marginalia.wsgi:application"
 
 
 @pytest.mark.django_db
@@ -83,4 +84,4 @@ def test_the_server_warms_up_once_and_its_workers_report_their_memory(tmp_path):
         server.wait(timeout=30)
     text = log.read_text()
     assert text.count("Warmed up in") == 1 and "spaCy pipeline" in text  # in the master, once
-    assert text.count("ready: RSS") == 2 and '"GET /login/ HTTP/1.1" 200' in text
+    assert text.count("ready: RSS") == 2 and "method=GET path=/login/ status=200" in text  # the app's line

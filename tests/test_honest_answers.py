@@ -127,7 +127,7 @@ def test_every_request_is_logged_in_one_line_with_its_id(alice_client, caplog):
     assert response["X-Request-ID"] == "probe-42"
     lines = [r.getMessage() for r in caplog.records if r.name == "marginalia.requests"]
     assert lines == ["request id=probe-42 method=GET path=/ status=200 ms=" + lines[0].split("ms=")[1]]
-    assert lines[0].endswith("user=alice")
+    assert lines[0].endswith("user=alice ip=127.0.0.1")
 
 
 def test_a_request_id_that_is_not_plain_is_replaced(alice_client):
