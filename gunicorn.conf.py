@@ -69,6 +69,9 @@ def warm_up() -> list[str]:
     # The vocabulary compiled for the suggestions (False, and left to the first reader, before migrate).
     if warm():
         warmed.append("vocabulary matchers")
+    from django.contrib.auth import get_backends
+
+    get_backends()  # imports ops.auth, whose user query is among those compiled next
     from ops.compiled import warm as compile_queries
 
     warmed.append(f"{compile_queries()} compiled queries")

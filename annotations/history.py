@@ -24,12 +24,14 @@ def record(
     term_id: int | None = None,
     object_type: str | None = None,
     at: datetime | None = None,
+    save: bool = True,
 ) -> Change:
-    """Write one Change. object_type is the model name in lower case (span, tag, note, term, alias), or
-    the one given where that name is longer than the column's ten characters (a suggestion rejection
-    is `rejection`). `at`: the time of the action it is part of (a passage made with its first tag and
-    note is one action: ChangeQuerySet.one_line_per_action)."""
-    return Change.objects.create(
+    """Write one Change (`save=False`: make it, for the caller to write with others in one INSERT).
+    object_type is the model name in lower case (span, tag, note, term, alias), or the one given where
+    that name is longer than the column's ten characters (a suggestion rejection is `rejection`).
+    `at`: the time of the action it is part of (a passage made with its first tag and note is one
+    action: ChangeQuerySet.one_line_per_action)."""
+    change = Change(
         at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -42,3 +44,6 @@ def record(
         span_id=span_id,
         term_id=term_id,
     )
+    if save:
+        change.save(force_insert=True)
+    return change

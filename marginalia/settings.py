@@ -168,8 +168,11 @@ CONTENT_SECURITY_POLICY = {
 # listed in the admin under "Access attempts".
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading each request's user by a compiled query (ops/auth.py).
+    "ops.auth.ModelBackend",
 ]
+# Django's database sessions, read by a compiled query (ops/sessions.py).
+SESSION_ENGINE = "ops.sessions"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -10,9 +10,11 @@ with the real values in the placeholders' places.
     rows = Compiled(lambda article: Model.objects.filter(article_id=article).values_list("a", "b"))
     rows(article=12)  # -> [(a, b), …], as the database returns them (no field conversion)
 
-Only for whole numbers (ids, offsets) compared as they are (`=`, `<`, …: not `__in`, `__contains`,
-which transform them), and for columns that need no conversion from the database (ids, text, counts;
-not dates or JSON).
+Only for whole numbers (ids, offsets) and, where the factory annotates a parameter `str`, text (a
+session key), compared as they are (`=`, `<`, …: not `__in`, `__contains`, which transform them).
+`Compiled` returns the rows as the database does, so its columns must need no conversion (ids, text,
+counts; not dates or JSON). `CompiledObjects` returns model instances, every column converted as the
+ORM converts it: for the hot reads of one object (the session and the user of every request).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from django.db.models import QuerySet
 
 # Placeholders: values no real id or offset takes, each parameter its own. Within a 32-bit column's
 # range, as Django turns a comparison with a value out of the column's range into no comparison at all.
+# A text parameter's placeholder is a string no key holds.
 _BASE = 2_013_265_920
+_TEXT = "compiled-placeholder-{}-9d2f"
 _every: list[Compiled] = []
 
 
@@ -60,31 +64,78 @@ class Compiled:
         with self._lock:
             self._compiled.setdefault(names, self._compile(names))
 
-    def _compile(self, names: tuple[str, ...]) -> tuple[str, str, list, dict[int, str]]:
-        placeholders = {name: _BASE - n for n, name in enumerate(names)}
+    def _compile(self, names: tuple[str, ...]) -> tuple:
+        texts = {
+            name
+            for name, parameter in inspect.signature(self.build).parameters.items()
+            if parameter.annotation in (str, "str")
+        }
+        placeholders = {name: _TEXT.format(n) if name in texts else _BASE - n for n, name in enumerate(names)}
         queryset = self.build(**placeholders)
-        sql, params = queryset.query.sql_with_params()
+        sql, params, extra = self._plan(queryset)
         by_value = {value: name for name, value in placeholders.items()}
         # A whole number may come wrapped (psycopg's Int4 for an integer column): kept, to wrap the value.
         where = {
-            i: by_value[int(p)]
+            i: by_value[p if isinstance(p, str) else int(p)]
             for i, p in enumerate(params)
-            if isinstance(p, int) and not isinstance(p, bool) and int(p) in by_value
+            if (isinstance(p, int) and not isinstance(p, bool) and int(p) in by_value)
+            or (isinstance(p, str) and p in by_value)
         }
         if set(where.values()) != set(names):
             raise ValueError(f"Compiled: a value of {names} is not a plain parameter of the query")
-        return queryset.db, sql, list(params), where
+        return (queryset.db, sql, list(params), where, *extra)
 
-    def __call__(self, **values: Any) -> list[tuple]:
+    def _plan(self, queryset: QuerySet) -> tuple[str, tuple, tuple]:
+        """The query's SQL and parameters, and what else its calls need (here nothing)."""
+        return (*queryset.query.sql_with_params(), ())
+
+    def _rows(self, values: dict[str, Any]) -> tuple[tuple, list[tuple]]:
         names = tuple(sorted(values))
         compiled = self._compiled.get(names)
         if compiled is None:
             with self._lock:
                 compiled = self._compiled.setdefault(names, self._compile(names))
-        alias, sql, params, where = compiled
+        alias, sql, params, where = compiled[:4]
         params = list(params)
         for i, name in where.items():
             params[i] = type(params[i])(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return compiled, cursor.fetchall()
+
+    def __call__(self, **values: Any) -> list[tuple]:
+        return self._rows(values)[1]
+
+
+class CompiledObjects(Compiled):
+    """A queryset of model instances (no select_related, no annotations) compiled once: each call
+    returns the instances as the ORM would, every column converted by the ORM's own converters
+    (dates, JSON), deferred fields left deferred."""
+
+    def _plan(self, queryset: QuerySet) -> tuple[str, tuple, tuple]:
+        """As the ORM's ModelIterable reads it: the model, the attribute of each column, and the
+        columns' converters."""
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        info = compiler.klass_info
+        if compiler.annotation_col_map or info.get("related_klass_infos"):
+            raise ValueError("CompiledObjects: one model's columns only (no annotations, no select_related)")
+        columns = [compiler.select[i][0] for i in info["select_fields"]]
+        if info["select_fields"] != list(range(len(columns))):
+            raise ValueError("CompiledObjects: the model's columns must come first")
+        converters = compiler.get_converters(columns)
+        return sql, params, (info["model"], [c.target.attname for c in columns], converters)
+
+    def __call__(self, **values: Any) -> list:
+        (alias, _, _, _, model, attnames, converters), rows = self._rows(values)
+        connection = connections[alias]
+        objects = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+            objects.append(model.from_db(alias, attnames, row))
+        return objects

@@ -43,3 +43,72 @@ def test_warming_compiles_the_app_queries_and_leaves_one_it_cannot_to_its_first_
     # The app's seven: leads, blind rows, vocabulary version, rejections, a paragraph's passages,
     # the count, the next passage. The broken one is skipped, not raised.
     assert 7 <= module.warm() < len(module._every)
+
+
+@pytest.mark.django_db
+def test_compiled_objects_are_the_orms_instances_dates_and_json_converted(alice):
+    from annotations.models import Change
+    from ops.compiled import CompiledObjects
+
+    body = "one two three"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    span = Span.create_for(article, 0, 3, "one", by=alice)
+    compiled = CompiledObjects(lambda pk: Change.objects.filter(span_id=pk))
+    found = compiled(pk=span.pk)
+    expected = list(Change.objects.filter(span_id=span.pk))
+    assert [c.pk for c in found] == [c.pk for c in expected] and found
+    first, orm = found[0], expected[0]
+    assert first.at == orm.at and first.at.tzinfo is not None, "an aware datetime, as the ORM gives"
+    assert first.after == orm.after and isinstance(first.after, dict), "JSON decoded"
+    assert not first._state.adding and first._state.db == "default"
+    deferred = CompiledObjects(lambda pk: Article.objects.defer("body").filter(pk=pk))(pk=article.pk)[0]
+    as_orm = Article.objects.defer("body").get(pk=article.pk)
+    assert "body" in deferred.get_deferred_fields() == as_orm.get_deferred_fields()
+    assert deferred.body == body, "a deferred field is read when asked for, as the ORM's is"
+    assert compiled(pk=span.pk + 1000) == []
+
+
+@pytest.mark.django_db
+def test_a_text_parameter_is_compiled_when_the_factory_says_str():
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from ops.compiled import CompiledObjects
+
+    def by_key(key: str):
+        return Session.objects.filter(session_key=key)
+
+    Session.objects.create(session_key="k" * 32, session_data="x", expire_date=timezone.now())
+    compiled = CompiledObjects(by_key)
+    assert [s.session_key for s in compiled(key="k" * 32)] == ["k" * 32]
+    assert compiled(key="' OR 1=1 --") == [], "a value, never SQL"
+
+
+@pytest.mark.django_db
+def test_compiled_objects_refuse_what_they_cannot_build():
+    from ops.compiled import CompiledObjects
+
+    with pytest.raises(ValueError, match="select_related"):
+        CompiledObjects(lambda pk: Span.objects.select_related("article").filter(pk=pk))(pk=1)
+
+
+@pytest.mark.django_db
+def test_an_expired_or_deleted_session_and_an_inactive_user_are_anonymous(client, alice):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(alice)
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/").status_code == 302, "expired: back to the login page"
+    client.force_login(alice)
+    alice.is_active = False
+    alice.save()
+    assert client.get("/").status_code == 302, "an inactive user is nobody"
+    alice.is_active = True
+    alice.save()
+    client.force_login(alice)
+    Session.objects.all().delete()
+    assert client.get("/").status_code == 302, "a session deleted on the server is gone"

@@ -28,7 +28,11 @@ from annotations.models.span_queries import (  # noqa: F401 (read as annotations
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
+from ops.compiled import CompiledObjects
 from ops.inputs import parse_id
+
+# Read on every tagging (a save's hot path): compiled once per process (ops/compiled.py).
+_term = CompiledObjects(lambda pk: Term.objects.filter(pk=pk))
 
 
 class Span(models.Model):
@@ -139,11 +143,17 @@ class Span(models.Model):
                 summary = f"Tagged “{_clip(span.quote)}” with {term.label} as {role}"
             if note.strip():
                 summary += ", with a note"
-            written = [_record(by, "create", span, summary, after=after, at=now, **span._ids())]
+            # The action's history lines are made as it goes and written together, in one INSERT.
+            written = [_record(by, "create", span, summary, after=after, at=now, save=False, **span._ids())]
             tags = (
-                [span._tag(term, role, by, first=True, at=now, written=written)] if term is not None else []
+                [span._tag(term, role, by, first=True, at=now, written=written, save_history=False)]
+                if term is not None
+                else []
             )
-            notes = [span._note(note, by, at=now, written=written)] if note.strip() else []
+            notes = (
+                [span._note(note, by, at=now, written=written, save_history=False)] if note.strip() else []
+            )
+            Change.objects.bulk_create(written)
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
         span.written = written[:1]  # its history as the reader shows it: one line for the whole action
@@ -231,9 +241,10 @@ class Span(models.Model):
         first: bool = False,
         at: dt.datetime | None = None,
         written: list | None = None,
+        save_history: bool = True,
     ) -> Tag:
         """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). The history
-        line is appended to `written` when given."""
+        line is appended to `written` when given (`save_history=False`: for the caller to write)."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
         tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
@@ -245,13 +256,22 @@ class Span(models.Model):
             after={"term": term.slug, "label": term.label, "role": role},
             term_id=term.pk,
             at=at,
+            save=save_history,
             **self._ids(),
         )
         if written is not None:
             written.append(change)
         return tag
 
-    def _note(self, text: str, by, *, at: dt.datetime | None = None, written: list | None = None) -> Note:
+    def _note(
+        self,
+        text: str,
+        by,
+        *,
+        at: dt.datetime | None = None,
+        written: list | None = None,
+        save_history: bool = True,
+    ) -> Note:
         note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
         change = _record(
             by,
@@ -260,6 +280,7 @@ class Span(models.Model):
             f"Noted on “{_clip(self.quote)}”: {_clip(note.text)}",
             after={"text": note.text},
             at=at,
+            save=save_history,
             **self._ids(),
         )
         if written is not None:
@@ -418,10 +439,10 @@ class Tag(models.Model):
         """The term an analyst picked, refused if unknown or retired."""
         if term_id in (None, ""):
             raise Refused("Choose a term from the list first.")
-        try:
-            term = Term.objects.get(pk=parse_id(term_id) or 0)
-        except Term.DoesNotExist:
-            raise Refused(f"Unknown term “{str(term_id)[:40]}”.") from None
+        found = _term(pk=parse_id(term_id) or 0)
+        if not found:
+            raise Refused(f"Unknown term “{str(term_id)[:40]}”.")
+        term = found[0]
         if term.is_retired:
             instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
             raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")

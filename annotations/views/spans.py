@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +21,11 @@ from annotations.models import Refused, Span, Tag
 from annotations.views.repaint import panel_context, reader_answer
 from annotations.views.side_list import SideList
 from corpus.models import Article
+from ops.compiled import CompiledObjects
 from ops.inputs import parse_offset
+
+# The article of every new passage (a save's hot path): compiled once per process (ops/compiled.py).
+_article = CompiledObjects(lambda pk: Article.objects.defer("sentence_starts").filter(pk=pk))
 
 
 def refusal(request: HttpRequest, refused: Refused) -> HttpResponse:
@@ -48,7 +52,10 @@ def _offset(value: str | None, name: str) -> int:
 @require_POST
 def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """A new passage from the browser's selection, with its first tag and an optional note."""
-    article = get_object_or_404(Article.objects.defer("sentence_starts"), pk=article_id)
+    found = _article(pk=article_id)
+    if not found:
+        raise Http404("No such article.")
+    article = found[0]
     since = timezone.now()
     try:
         side = SideList.of_request(request)
