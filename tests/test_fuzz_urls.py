@@ -12,6 +12,7 @@ upload or not). Bounded and deterministic: `derandomize`, a few examples per pat
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -65,6 +66,7 @@ PATH_VALUES = {
     "str": ["x", "\u00e9", "a" * 300],
     "path": ["x", "a/b"],
 }
+FORM_ENCODED = "application/x-www-form-urlencoded"
 ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
@@ -151,7 +153,12 @@ def fill_path(pattern: str, choose) -> str:
 
 
 def check(client: Client, method: str, url: str, fields: dict, headers: dict) -> None:
-    response = getattr(client, method)(url, fields, headers=headers)
+    if method == "post" and not any(isinstance(value, SimpleUploadedFile) for value in fields.values()):
+        # Form-encoded, as htmx and a form without a file send it (multipart only with an upload): the
+        # same fields reach the views, without parsing a 300 KB multipart body each time.
+        response = client.post(url, urlencode(fields), content_type=FORM_ENCODED, headers=headers)
+    else:
+        response = getattr(client, method)(url, fields, headers=headers)
     assert response.status_code < 500, (method, url, fields, response.status_code)
 
 
