@@ -15,6 +15,7 @@ session key), compared as they are (`=`, `<`, …: not `__in`, `__contains`, whi
 `Compiled` returns the rows as the database does, so its columns must need no conversion (ids, text,
 counts; not dates or JSON). `CompiledObjects` returns model instances, every column converted as the
 ORM converts it: for the hot reads of one object (the session and the user of every request).
+`insert(obj)` writes a new instance as `obj.save()` would, its INSERT built once per model.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import DatabaseError, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 # Placeholders: values no real id or offset takes, each parameter its own. Within a 32-bit column's
 # range, as Django turns a comparison with a value out of the column's range into no comparison at all.
@@ -139,3 +142,48 @@ class CompiledObjects(Compiled):
                 row[position] = value
             objects.append(model.from_db(alias, attnames, row))
         return objects
+
+
+_inserts: dict[tuple[type[Model], str], tuple] = {}
+
+
+def insert(obj: Model, using: str = "default") -> Model:
+    """Insert a new instance as `obj.save(force_insert=True)` does (the same statement, each field's
+    value prepared by the field as the ORM prepares it, the primary key read back), with the statement
+    built once per model and process: building it cost more than the database's work. A model with
+    save signals, a parent model, a primary key already set or an expression for a value is saved the
+    ORM's way."""
+    model = type(obj)
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    if (
+        obj.pk is not None
+        or meta.parents
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+        or any(hasattr(f.value_from_object(obj), "resolve_expression") for f in fields)
+    ):
+        obj.save(force_insert=True, using=using)
+        return obj
+    connection = connections[using]
+    plan = _inserts.get((model, using))
+    if plan is None:
+        query = InsertQuery(model)
+        query.insert_values(fields, [obj])
+        compiler = query.get_compiler(using)
+        compiler.returning_fields = returning = meta.db_returning_fields
+        [(sql, _)] = compiler.as_sql()
+        converters = compiler.get_converters([f.get_col(meta.db_table) for f in returning])
+        plan = _inserts.setdefault((model, using), (sql, returning, compiler.returning_params, converters))
+    sql, returning, returning_params, converters = plan
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = list(connection.ops.fetch_returned_insert_columns(cursor, returning_params))
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            row[position] = convert(row[position], expression, connection)
+    for field, value in zip(returning, row, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.adding, obj._state.db = False, using
+    return obj

@@ -112,3 +112,40 @@ def test_an_expired_or_deleted_session_and_an_inactive_user_are_anonymous(client
     client.force_login(alice)
     Session.objects.all().delete()
     assert client.get("/").status_code == 302, "a session deleted on the server is gone"
+
+
+@pytest.mark.django_db
+def test_insert_writes_the_row_save_would_and_reads_back_its_key(alice):
+    from django.db.models.signals import post_save
+
+    from annotations.models import Change, Tag, Term
+    from ops.compiled import insert
+
+    body = "one two three"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    fast = insert(Span(article=article, start=0, end=3, quote="one", created_by=alice))
+    slow = Span(article=article, start=4, end=7, quote="two", created_by=alice)
+    slow.save()
+    assert fast.pk and not fast._state.adding and fast._state.db == "default"
+    times = ("id", "start", "end", "quote", "created_at", "updated_at")
+    columns = [f.attname for f in Span._meta.concrete_fields if f.attname not in times]
+    stored = Span.objects.values(*columns)
+    assert stored.get(pk=fast.pk) == stored.get(pk=slow.pk), "every other column as save() writes it"
+    assert Span.objects.get(pk=fast.pk).updated_at == fast.updated_at, "auto_now set, as save() sets it"
+    term = Term.objects.create(slug="iran", kind="actor", label="Iran")
+    tag = insert(Tag(span=fast, term=term, role="agent", created_by=alice))
+    assert Tag.objects.get(pk=tag.pk).created_at == tag.created_at, "the default the instance had, stored"
+    change = insert(Change(actor=alice, action="create", object_type="span", object_id=1, after={"a": [1]}))
+    assert Change.objects.get(pk=change.pk).after == {"a": [1]}, "JSON prepared as the field prepares it"
+
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=Span)
+    try:
+        third = insert(Span(article=article, start=8, end=13, quote="three", created_by=alice))
+    finally:
+        post_save.disconnect(receiver, sender=Span)
+    assert heard == [(third.pk, True)], "a model with save signals is saved the ORM's way"

@@ -28,7 +28,7 @@ from annotations.models.span_queries import (  # noqa: F401 (read as annotations
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
-from ops.compiled import CompiledObjects
+from ops.compiled import CompiledObjects, insert
 from ops.inputs import parse_id
 
 # Read on every tagging (a save's hot path): compiled once per process (ops/compiled.py).
@@ -127,15 +127,18 @@ class Span(models.Model):
         Note.check_length(note)
         now = timezone.now()  # one action: the passage, its first tag and its note share their time
         with transaction.atomic():
-            span = cls.objects.create(
-                created_at=now,
-                article=article,
-                start=start,
-                end=end,
-                quote=body[start:end],
-                prefix=body[max(0, start - PREFIX_LENGTH) : start],
-                suffix=body[end : end + PREFIX_LENGTH],
-                created_by=by,
+            # The save's hot path: the INSERT built once per process (ops/compiled.py).
+            span = insert(
+                cls(
+                    created_at=now,
+                    article=article,
+                    start=start,
+                    end=end,
+                    quote=body[start:end],
+                    prefix=body[max(0, start - PREFIX_LENGTH) : start],
+                    suffix=body[end : end + PREFIX_LENGTH],
+                    created_by=by,
+                )
             )
             after = span.snapshot(tagged=False)
             summary = f"Marked “{_clip(span.quote)}”"
@@ -153,7 +156,8 @@ class Span(models.Model):
             notes = (
                 [span._note(note, by, at=now, written=written, save_history=False)] if note.strip() else []
             )
-            Change.objects.bulk_create(written)
+            for change in written:
+                insert(change)
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
         span.written = written[:1]  # its history as the reader shows it: one line for the whole action
@@ -247,7 +251,7 @@ class Span(models.Model):
         line is appended to `written` when given (`save_history=False`: for the caller to write)."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
-        tag = Tag.objects.create(span=self, term=term, role=role, created_by=by)
+        tag = insert(Tag(span=self, term=term, role=role, created_by=by))
         change = _record(
             by,
             "create",
