@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -185,16 +186,40 @@ def warm_article(article: Article) -> bool:
     return True
 
 
+# The mentions of the articles this process read last, by cache key. The key names the body and the
+# vocabulary version, so an entry is never stale; without it every repaint unpickled the cache's copy
+# (or fetched it from Redis). Read-only: callers build new lists from it.
+RECENT_ARTICLES = 32
+_recent: OrderedDict[str, tuple[list[Mention], dict[int, str]]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def forget_recent() -> None:
+    """Empty this process's memory of recent mentions (tests that empty the cache)."""
+    with _recent_lock:
+        _recent.clear()
+
+
 def article_mentions(article: Article) -> tuple[list[Mention], dict[int, str]]:
-    """Every mention the rules find in the article, from the cache or computed once."""
+    """Every mention the rules find in the article: from this process's recent ones, from the cache, or
+    computed once."""
     version = vocabulary_version()
     key = mentions_key(article, version)
+    with _recent_lock:
+        cached = _recent.get(key)
+        if cached is not None:
+            _recent.move_to_end(key)
+            return cached
     cached = cache.get(key)
     if cached is None:
         index = vocabulary_index(version)
         found = find_mentions(article.body, index) if article.body else []
         cached = (found, {m.term: index.label(m.term) for m in found if m.term is not None})
         cache.set(key, cached, CACHE_SECONDS)
+    with _recent_lock:
+        _recent[key] = cached
+        while len(_recent) > RECENT_ARTICLES:
+            _recent.popitem(last=False)
     return cached
 
 

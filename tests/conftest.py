@@ -52,10 +52,14 @@ def _browser_tests_stay_in_their_group(request) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache (the reader caches vocabulary suggestions)."""
+    """Each test starts with an empty cache (the reader caches vocabulary suggestions), and with no
+    process memory of recent suggestions."""
     from django.core.cache import cache
 
+    from annotations.suggestions import forget_recent
+
     cache.clear()
+    forget_recent()
     yield
 
 

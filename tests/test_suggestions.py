@@ -328,3 +328,24 @@ def test_hiding_suggestions_needs_login_and_post(alice_client, demo):
     response = Client().post(f"/articles/{demo.pk}/suggestions/", {"show": "0"})
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert alice_client.get(f"/articles/{demo.pk}/suggestions/").status_code == 405
+
+
+def test_a_process_keeps_its_recent_articles_mentions_until_the_vocabulary_changes(
+    db, django_assert_num_queries
+):
+    """Read from this process's memory on every repaint (no unpickling of the cache's copy); a change of
+    vocabulary names a new key, so nothing stale is read."""
+    from django.core.cache import cache
+
+    from annotations import suggestions
+    from annotations.models import Term
+
+    term = Term.objects.create(slug="rouhani", kind="actor", label="Hassan Rouhani")
+    term.ensure_label_alias(by=None)
+    body = "Rouhani spoke."
+    article = Article.objects.create(title="R", body=body, sha256=Article.hash_body(body))
+    first = suggestions.article_mentions(article)
+    cache.clear()  # the shared copy gone: the process's own is read
+    assert suggestions.article_mentions(article) is first
+    term.add_alias("Rohani", by=None)
+    assert suggestions.article_mentions(article) is not first, "a new vocabulary version, a new key"

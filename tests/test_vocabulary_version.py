@@ -140,6 +140,7 @@ def test_another_process_reads_the_suggestions_from_redis(
     found = suggestions.suggestions_for(article, [])
     assert [(s.key, s.term) for s in found] == [("rouhani", rouhani.pk)]
     suggestions._compiled = None  # a fresh process: nothing compiled, nothing in its memory
+    suggestions.forget_recent()
     with django_assert_num_queries(2):  # the version and the rejections; mentions from Redis
         assert suggestions.suggestions_for(article, []) == found
     assert suggestions._compiled is None
