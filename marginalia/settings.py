@@ -238,6 +238,9 @@ MARGINALIA_JOB_STALE_SECONDS = int(os.environ.get("MARGINALIA_JOB_STALE_SECONDS"
 # articles of JSONL, 4 MB, in about 0.3 s); larger ones by the worker. An HTML page counts four times
 # its size. 0 sends every upload to the worker.
 MARGINALIA_IMPORT_STORE_HERE_BYTES = int(os.environ.get("MARGINALIA_IMPORT_STORE_HERE_BYTES", 6_000_000))
+# Seconds between storing imported articles and the start of their analysis (the database queue waits
+# that long): the pages the import answers with are served first. 0 starts it at once.
+MARGINALIA_ANALYSIS_DELAY_SECONDS = float(os.environ.get("MARGINALIA_ANALYSIS_DELAY_SECONDS", 1))
 # Exports of more passages than this are written by a worker, then downloaded from the job's page.
 MARGINALIA_EXPORT_JOB_PASSAGES = int(os.environ.get("MARGINALIA_EXPORT_JOB_PASSAGES", 50_000))
 # --- end of background jobs -------------------------------------------------------------------------

@@ -298,3 +298,27 @@ def test_the_cycle_collector_waits_while_a_file_is_stored_and_is_back_after(alic
     assert sum(1 for r in results if r.status == "imported") == 2000
     assert len(collections) <= 2, "one collection after each step (or its elder's), none during it"
     assert gc.isenabled(), "the collector is back once the file is stored"
+
+
+def test_the_analysis_of_stored_articles_waits_a_moment_for_the_pages_the_import_answers_with(
+    alice_client, settings
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = DUMMY
+    settings.MARGINALIA_ANALYSIS_DELAY_SECONDS = 1.5
+    before = timezone.now()
+    upload(alice_client, SimpleUploadedFile("rows.jsonl", jsonl(article_row(1))))
+    [analysis] = [r for r in default_task_backend.results if r.task.name == "analyse"]
+    assert (
+        before + dt.timedelta(seconds=1.4)
+        < analysis.task.run_after
+        < timezone.now() + dt.timedelta(seconds=1.6)
+    )
+    assert Article.objects.get().analysed_at is None, "listed, marked analysing"
+
+    default_task_backend.clear()
+    settings.MARGINALIA_ANALYSIS_DELAY_SECONDS = 0
+    upload(alice_client, SimpleUploadedFile("more.jsonl", jsonl(article_row(2))))
+    [analysis] = [r for r in default_task_backend.results if r.task.name == "analyse"]
+    assert analysis.task.run_after is None, "0: at once"

@@ -30,6 +30,8 @@ def worker(*options: str) -> subprocess.Popen:
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "marginalia.settings",
         "DEBUG": "1",
+        # The analysis an import queues is due at once: `--batch` stops at a queue with nothing due.
+        "MARGINALIA_ANALYSIS_DELAY_SECONDS": "0",
     }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", *options]
     return subprocess.Popen(

@@ -127,11 +127,11 @@ class Importer:
             with collector_paused(), transaction.atomic():
                 results, ids = self._store(prepared)
                 if ids and self.background:
-                    from corpus.tasks import analyse
+                    from corpus.tasks import queue_analysis
 
                     # Queued in the same transaction: with the database queue, stored articles always
                     # have their analysis waiting.
-                    analyse.enqueue(ids)
+                    queue_analysis(ids)
         except DatabaseError as exc:
             logger.exception("import of %s failed", _file_name(prepared))
             self.sources, self.seen = sources, seen
