@@ -82,6 +82,9 @@ _DATE_PREFIX = re.compile(
     r"^(published|posted|updated|last updated|posted on|published on|date)\s*(on)?\s*:?\s*", re.IGNORECASE
 )
 _ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b")
+# A date's text is at most 40 characters once its prefix ("Last updated on:") and its ordinals' letters
+# are taken off; a line longer than this cannot be one.
+_LONGEST_DATE_LINE = 100
 # Every format below (and ISO) has a four-digit year, or a two-digit one after day.month.: text
 # without either is no date, and is refused before trying 22 formats (strptime keeps only its last
 # 5 compiled formats, so each try compiles a regex: 0.5 ms a line, the importer's slowest step).
@@ -183,6 +186,8 @@ def parse_published(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())
+    if len(text) > _LONGEST_DATE_LINE:
+        return None  # a paragraph: no prefix and ordinals taken off it would leave 40 characters
     text = _DATE_PREFIX.sub("", text).strip().rstrip(".")
     text = _ORDINAL.sub(r"\1", text)
     if not text or len(text) > 40 or not _MAY_BE_DATE.search(text):
@@ -267,7 +272,7 @@ def _drop_header(
     blocks: list[list[str]], *, title: str, standfirst: str, source: str, authors: Sequence[str]
 ) -> tuple[list[list[str]], dt.date | None]:
     """Leading lines that repeat the metadata: title, standfirst, source, authors, a date."""
-    known = {_key(value) for value in (title, standfirst, source, *authors) if _key(value)}
+    known = {key for key in map(_key, (title, standfirst, source, *authors)) if key}
     by_lines = {_key(f"by {author}") for author in authors}
     dateline = None
     while blocks:

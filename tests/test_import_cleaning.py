@@ -272,3 +272,19 @@ def test_authors_come_from_a_list_or_a_semicolon_string():
     assert split_authors(["Jane Doe", " John  Smith ", "Jane Doe"]) == ["Jane Doe", "John Smith"]
     assert split_authors("By Jane Doe; John Smith") == ["Jane Doe", "John Smith"]
     assert split_authors("") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Published on:        January     3rd,      2020",
+        "Last updated on : 21st December 2019",
+        "   03.01.2020   ",
+    ],
+)
+def test_a_date_line_with_its_prefix_ordinals_and_spaces_is_still_read(line):
+    assert parse_published(line) is not None
+
+
+def test_a_long_line_is_no_date_even_when_it_holds_one():
+    assert parse_published("On January 3, 2020, " + "the strike was reported by several outlets " * 3) is None
