@@ -149,3 +149,20 @@ def test_insert_writes_the_row_save_would_and_reads_back_its_key(alice):
     finally:
         post_save.disconnect(receiver, sender=Span)
     assert heard == [(third.pk, True)], "a model with save signals is saved the ORM's way"
+
+
+@pytest.mark.django_db
+def test_on_postgresql_a_statement_run_often_is_kept_prepared(alice):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "prepared statements are PostgreSQL's (marginalia/settings.py); SQLite has no such setting"
+        )
+    compiled = Compiled(lambda article: Span.objects.filter(article_id=article).values_list("pk"))
+    for _ in range(6):  # psycopg prepares a statement on its fifth run
+        compiled(article=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"annotations_span"' in statement for statement in prepared), prepared

@@ -32,7 +32,11 @@ class World:
         first, second = (analyst.pk for analyst in self.analysts)
         articles, spans = Article.objects.count(), Span.objects.count()
         last_span = Span.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        counter = "WITH RECURSIVE n(i) AS (SELECT %s UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %s) "
+        # Typed: PostgreSQL binds the parameters itself (marginalia/settings.py) and infers no type.
+        counter = (
+            "WITH RECURSIVE n(i) AS (SELECT CAST(%s AS integer) "
+            "UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %s) "
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 counter
