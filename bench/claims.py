@@ -75,7 +75,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from annotations.models import PREFIX_LENGTH, Claim, Note, Span, Tag, Term  # noqa: E402
+from annotations.models import Claim, Note, Span, Tag, Term  # noqa: E402
 from annotations.vocabulary import load_vocabulary  # noqa: E402
 from bench.browser import CHROMIUM, logged_in_page  # noqa: E402
 from corpus.models import Article  # noqa: E402
@@ -133,19 +133,7 @@ def populate() -> tuple[Article, list[User], list[Term]]:
     spans = []
     for _ in range(PASSAGES):
         start, end = random_selection(body, starts, rng)
-        spans.append(
-            Span(
-                article=article,
-                start=start,
-                end=end,
-                quote=body[start:end],
-                prefix=body[max(0, start - PREFIX_LENGTH) : start],
-                suffix=body[end : end + PREFIX_LENGTH],
-                created_by=rng.choice(analysts),
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        spans.append(Span.unsaved(article, start, end, by=rng.choice(analysts), at=now))
     spans = Span.objects.bulk_create(spans, batch_size=500)
     tags, notes = [], []
     for span in spans:

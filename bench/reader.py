@@ -76,7 +76,6 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from annotations.models import (  # noqa: E402
-    PREFIX_LENGTH,
     AssignedArticle,
     Assignment,
     Note,
@@ -155,19 +154,7 @@ class World:
         spans = []
         for _ in range(passages):
             start, end = random_selection(body, starts, rng)
-            spans.append(
-                Span(
-                    article=article,
-                    start=start,
-                    end=end,
-                    quote=body[start:end],
-                    prefix=body[max(0, start - PREFIX_LENGTH) : start],
-                    suffix=body[end : end + PREFIX_LENGTH],
-                    created_by=rng.choice(self.analysts),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            spans.append(Span.unsaved(article, start, end, by=rng.choice(self.analysts), at=now))
         spans = Span.objects.bulk_create(spans, batch_size=500)
         tags, notes = [], []
         for span in spans:

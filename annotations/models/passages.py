@@ -86,6 +86,23 @@ class Span(models.Model):
     # --- The rules of the annotation loop. Each change is checked, versioned and recorded. ---
 
     @classmethod
+    def unsaved(cls, article: Article, start: int, end: int, *, by, at: dt.datetime) -> Span:
+        """A passage of these offsets as stored (its quote and the text around it), not saved yet: for
+        create_for, and for whoever writes many at once (bulk_create)."""
+        body = article.body
+        return cls(
+            article=article,
+            start=start,
+            end=end,
+            quote=body[start:end],
+            prefix=body[max(0, start - PREFIX_LENGTH) : start],
+            suffix=body[end : end + PREFIX_LENGTH],
+            created_by=by,
+            created_at=at,
+            updated_at=at,
+        )
+
+    @classmethod
     def create_for(
         cls,
         article: Article,
@@ -128,18 +145,7 @@ class Span(models.Model):
         now = timezone.now()  # one action: the passage, its first tag and its note share their time
         with transaction.atomic():
             # The save's hot path: the INSERT built once per process (ops/compiled.py).
-            span = insert(
-                cls(
-                    created_at=now,
-                    article=article,
-                    start=start,
-                    end=end,
-                    quote=body[start:end],
-                    prefix=body[max(0, start - PREFIX_LENGTH) : start],
-                    suffix=body[end : end + PREFIX_LENGTH],
-                    created_by=by,
-                )
-            )
+            span = insert(cls.unsaved(article, start, end, by=by, at=now))
             after = span.snapshot(tagged=False)
             summary = f"Marked “{_clip(span.quote)}”"
             if term is not None:  # the activity shows this one line for the whole action
