@@ -15,7 +15,7 @@ session key), compared as they are (`=`, `<`, …: not `__in`, `__contains`, whi
 `Compiled` returns the rows as the database does, so its columns must need no conversion (ids, text,
 counts; not dates or JSON). `CompiledObjects` returns model instances, every column converted as the
 ORM converts it: for the hot reads of one object (the session and the user of every request).
-`insert(obj)` writes a new instance as `obj.save()` would, its INSERT built once per model.
+`insert(obj)` and `insert_all(objs)` write new instances as `save()` would, the INSERT built once.
 """
 
 from __future__ import annotations
@@ -144,46 +144,67 @@ class CompiledObjects(Compiled):
         return objects
 
 
-_inserts: dict[tuple[type[Model], str], tuple] = {}
+_inserts: dict[tuple[type[Model], str, int], tuple] = {}
 
 
 def insert(obj: Model, using: str = "default") -> Model:
-    """Insert a new instance as `obj.save(force_insert=True)` does (the same statement, each field's
-    value prepared by the field as the ORM prepares it, the primary key read back), with the statement
-    built once per model and process: building it cost more than the database's work. A model with
-    save signals, a parent model, a primary key already set or an expression for a value is saved the
-    ORM's way."""
-    model = type(obj)
+    """Insert a new instance as `obj.save(force_insert=True)` does: see insert_all."""
+    return insert_all([obj], using)[0]
+
+
+def insert_all(objs: list[Model], using: str = "default") -> list[Model]:
+    """Insert new instances of one model as `save(force_insert=True)` inserts each (the same columns,
+    each field's value prepared by the field as the ORM prepares it, the primary keys read back), in one
+    statement built once per model, number of rows and process: building it cost more than the
+    database's work. A model with save signals or a parent model, a primary key already set or an
+    expression for a value, or several rows where the database cannot return their keys, are saved
+    the ORM's way, one by one."""
+    model = type(objs[0])
     meta = model._meta
+    connection = connections[using]
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
     if (
-        obj.pk is not None
-        or meta.parents
+        meta.parents
         or pre_save.has_listeners(model)
         or post_save.has_listeners(model)
-        or any(hasattr(f.value_from_object(obj), "resolve_expression") for f in fields)
+        or (len(objs) > 1 and not connection.features.can_return_rows_from_bulk_insert)
+        or any(
+            type(obj) is not model
+            or obj.pk is not None
+            or any(hasattr(f.value_from_object(obj), "resolve_expression") for f in fields)
+            for obj in objs
+        )
     ):
-        obj.save(force_insert=True, using=using)
-        return obj
-    connection = connections[using]
-    plan = _inserts.get((model, using))
+        for obj in objs:
+            obj.save(force_insert=True, using=using)
+        return objs
+    plan = _inserts.get((model, using, len(objs)))
     if plan is None:
         query = InsertQuery(model)
-        query.insert_values(fields, [obj])
+        query.insert_values(fields, objs)
         compiler = query.get_compiler(using)
         compiler.returning_fields = returning = meta.db_returning_fields
-        [(sql, _)] = compiler.as_sql()
+        [(sql, built)] = compiler.as_sql()
+        # Row by row (a value per field and row), or PostgreSQL's UNNEST of one array per field.
+        by_column = len(objs) > 1 and len(built) == len(fields)
         converters = compiler.get_converters([f.get_col(meta.db_table) for f in returning])
-        plan = _inserts.setdefault((model, using), (sql, returning, compiler.returning_params, converters))
-    sql, returning, returning_params, converters = plan
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        plan = (sql, by_column, returning, compiler.returning_params, converters)
+        plan = _inserts.setdefault((model, using, len(objs)), plan)
+    sql, by_column, returning, returning_params, converters = plan
+    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    params = [list(c) for c in zip(*rows, strict=True)] if by_column else [v for row in rows for v in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = list(connection.ops.fetch_returned_insert_columns(cursor, returning_params))
-    for position, (functions, expression) in converters.items():
-        for convert in functions:
-            row[position] = convert(row[position], expression, connection)
-    for field, value in zip(returning, row, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding, obj._state.db = False, using
-    return obj
+        if len(objs) == 1:
+            keys = [connection.ops.fetch_returned_insert_columns(cursor, returning_params)]
+        else:
+            keys = connection.ops.fetch_returned_insert_rows(cursor)
+    for obj, row in zip(objs, keys, strict=True):
+        row = list(row)
+        for position, (functions, expression) in converters.items():
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
+        for field, value in zip(returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, using
+    return objs

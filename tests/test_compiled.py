@@ -166,3 +166,27 @@ def test_on_postgresql_a_statement_run_often_is_kept_prepared(alice):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"annotations_span"' in statement for statement in prepared), prepared
+
+
+@pytest.mark.django_db
+def test_insert_all_writes_several_rows_in_one_statement_and_reads_back_their_keys(alice):
+    from django.db import connection
+
+    from annotations.models import Change
+    from ops.compiled import insert_all
+
+    made = [
+        Change(actor=alice, action="create", object_type="span", object_id=n, after={"n": n})
+        for n in (1, 2, 3)
+    ]
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        insert_all(made)
+    assert len([s for s in statements if s.startswith("INSERT")]) == 1
+    stored = {c.pk: c.after for c in Change.objects.filter(pk__in=[c.pk for c in made])}
+    assert stored == {c.pk: {"n": c.object_id} for c in made} and len(stored) == 3

@@ -28,7 +28,7 @@ from annotations.models.span_queries import (  # noqa: F401 (read as annotations
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
-from ops.compiled import CompiledObjects, insert
+from ops.compiled import CompiledObjects, insert, insert_all
 from ops.inputs import parse_id
 
 # Read on every tagging (a save's hot path): compiled once per process (ops/compiled.py).
@@ -162,8 +162,7 @@ class Span(models.Model):
             notes = (
                 [span._note(note, by, at=now, written=written, save_history=False)] if note.strip() else []
             )
-            for change in written:
-                insert(change)
+            insert_all(written)
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
         span.written = written[:1]  # its history as the reader shows it: one line for the whole action
