@@ -32,6 +32,10 @@ same minutes; with 5 workers (SQLite, 00:18) 19.4/s and the server's memory afte
 2026-11-29 01:46, after issues 11 and 13 merged, load 1.1 at the start (3.6 at the end, the bench's own
 clients on the same 2 cores): 50 analysts, 60 s, PostgreSQL, 4 workers: 23.0 req/s, 0 errors, reader p95
 958 ms, save p95 817 ms, 246 MB PSS; 1,035 saves checked: 0 lost, 0 duplicated, 0 missing from the CSV.
+2026-11-29 11:47-11:56, `--clients 4`, 20 s, SQLite and PostgreSQL in turns (load 2-3.7): SQLite
+204-252 saves/s (p50 15-19 ms, 6.2-7.6 ms CPU a save), PostgreSQL 143-173/s (p50 23-27 ms, 7.4-9.0 ms
+CPU + 2-3 ms of the database's): PostgreSQL at 1.21-1.59x SQLite's time (target within 1.3x). Before
+PostgreSQL kept its statements prepared (11:40, A/B): 115-153/s against 168-197/s with them.
 Targets on a quiet machine: 0 errors, save p95 < 300 ms, reader p95 < 500 ms, nothing lost.
 2026-11-29 03:11–03:14, nothing else running (load average 1.3 at the start), 50 analysts, 60 s,
 PostgreSQL, 4 workers: 25.0 req/s, 0 errors, reader p50/p95/p99 51/99/149 ms, save p50/p95/p99

@@ -27,6 +27,13 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--rounds 4] [--clients 4] [--workers 4]
 
+Measured 2026-11-29 11:21-11:58 UTC (nothing else running; load average 1-4, the benches' own), after
+issue 13's last round (no gunicorn access log, the session, user, article and term read by compiled
+queries, compiled inserts, recent mentions kept in the process): Marginalia 186-230/s (p50 17-23 ms,
+6.7-9.1 ms CPU a save, 263-273 MB PSS), doccano 86-117/s (p50 31-43 ms, 13.6-19.0 ms CPU a save, 432-434
+MB PSS): 2.18x, 1.88x, 1.98x, 2.06x, 2.21x, 2.12x, 2.10x, 1.97x in eight runs (median 2.06x; target >= 2x;
+p50 <= 15 ms not met).
+
 Measured 2026-11-29 06:22 UTC (nothing else running, but a slower hour of the machine: import_articles
 ran 35% below its 03:44 figures): Marginalia 155.8/s (p50 25 ms, 10.5 ms CPU a save, 275 MB PSS),
 doccano 99.4/s (p50 36 ms, 16.1 ms CPU a save, 434 MB PSS): 1.57× doccano. With gunicorn's gthread
