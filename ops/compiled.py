@@ -132,16 +132,17 @@ class CompiledObjects(Compiled):
     def __call__(self, **values: Any) -> list:
         (alias, _, _, _, model, attnames, converters), rows = self._rows(values)
         connection = connections[alias]
-        objects = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in converters.items():
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
-            objects.append(model.from_db(alias, attnames, row))
-        return objects
+        return [model.from_db(alias, attnames, _converted(row, converters, connection)) for row in rows]
+
+
+def _converted(row: tuple, converters: dict, connection) -> list:
+    """A row's values as the ORM hands them out: each column through its converters (the compiler's
+    get_converters: dates from SQLite's text, JSON decoded, …)."""
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            row[position] = convert(row[position], expression, connection)
+    return row
 
 
 _inserts: dict[tuple[type[Model], str, int], tuple] = {}
@@ -200,11 +201,7 @@ def insert_all(objs: list[Model], using: str = "default") -> list[Model]:
         else:
             keys = connection.ops.fetch_returned_insert_rows(cursor)
     for obj, row in zip(objs, keys, strict=True):
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        for field, value in zip(returning, row, strict=True):
+        for field, value in zip(returning, _converted(row, converters, connection), strict=True):
             setattr(obj, field.attname, value)
         obj._state.adding, obj._state.db = False, using
     return objs
