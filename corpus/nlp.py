@@ -11,21 +11,36 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy
-import spacy
 from django.conf import settings
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
-from spacy.language import Language
-from spacy.pipeline import Sentencizer
+
+# spaCy itself is imported when the pipeline is first built (`load_spacy`): it costs a process 0.9 s to
+# import, which a management command or a test's subprocess that reads no text need not pay. Its
+# attribute ids are plain numbers, read from spacy.attrs once it is loaded.
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
-@Language.component("paragraph_boundaries")
+@functools.cache
+def load_spacy():  # type: ignore[no-untyped-def]
+    """spaCy, imported now, with this module's pipeline components registered."""
+    import spacy
+    from spacy.language import Language
+
+    Language.component("paragraph_boundaries", func=paragraph_boundaries)
+    Language.component("sentences", func=sentences)
+    return spacy
+
+
 def paragraph_boundaries(doc):  # type: ignore[no-untyped-def]
     """Start a sentence after every blank line, and on the first token of every line
     that follows a line break inside whitespace-only tokens."""
+    from spacy.attrs import IS_SPACE, SENT_START
+
     starts = _after_line_breaks(doc, doc.to_array(IS_SPACE))
     if starts:
         # Written back in one array call: setting Token.is_sent_start one token at a time scans
@@ -37,12 +52,10 @@ def paragraph_boundaries(doc):  # type: ignore[no-untyped-def]
     return doc
 
 
-_SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 # The lexeme flag "is a sentence-final character", per vocabulary: computed once per word type.
 _final_flags: dict[int, int] = {}
 
 
-@Language.component("sentences")
 def sentences(doc):  # type: ignore[no-untyped-def]
     """spaCy's Sentencizer rule on arrays, then a sentence start after every line break.
 
@@ -51,11 +64,15 @@ def sentences(doc):  # type: ignore[no-untyped-def]
     such a character starts one. So a "word" token starts a sentence exactly when a final character
     lies between it and the word before it. The Sentencizer walks the tokens in Python, making an
     object for each; this is a few array operations. tests/test_nlp.py compares the two."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+    from spacy.pipeline import Sentencizer
+
     if not len(doc):
         return doc
     flag = _final_flags.get(id(doc.vocab))
     if flag is None:
-        flag = _final_flags[id(doc.vocab)] = doc.vocab.add_flag(_SENTENCE_FINAL.__contains__)
+        final_characters = frozenset(Sentencizer.default_punct_chars)
+        flag = _final_flags[id(doc.vocab)] = doc.vocab.add_flag(final_characters.__contains__)
     columns = doc.to_array([flag, IS_PUNCT, IS_SPACE])
     final = columns[:, 0] != 0
     words = numpy.flatnonzero((columns[:, 1] == 0) & ~final)
@@ -77,6 +94,7 @@ def _after_line_breaks(doc, is_space) -> list[int]:  # type: ignore[no-untyped-d
 
 @functools.cache
 def pipeline() -> Language:
+    spacy = load_spacy()
     model = getattr(settings, "MARGINALIA_SPACY_MODEL", "")
     if model:
         nlp = spacy.load(model, exclude=["lemmatizer"])
@@ -100,6 +118,8 @@ def _words_and_sentence_starts(doc) -> tuple[int, list[int]]:
     """Words (tokens that are neither space nor punctuation) and the offsets of the sentences that
     are not only whitespace; the same as iterating doc and doc.sents, with arrays instead of a
     Python object per token."""
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
+
     if not len(doc):
         return 0, []
     columns = doc.to_array([IS_SPACE, IS_PUNCT, SENT_START, IDX]).astype("int64")

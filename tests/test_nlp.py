@@ -52,6 +52,7 @@ PIECES = [
 
 def reference():
     """The pipeline as it was: spaCy's own Sentencizer, then the line-break rule."""
+    nlp.load_spacy()  # registers our components
     pipeline = spacy.blank("en")
     pipeline.add_pipe("sentencizer")
     pipeline.add_pipe("paragraph_boundaries", after="sentencizer")
@@ -81,3 +82,24 @@ def test_any_text_gets_the_sentencizers_sentences(text):
 def test_empty_and_blank_texts():
     for text in ("", " ", "\n\n", "."):
         assert_same_sentences(text)
+
+
+def test_starting_django_does_not_import_spacy():
+    """spaCy costs a process 0.9 s to import: a management command or a worker's start need not pay it
+    before it reads text (the pipeline imports it when first built)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = "import django, sys; django.setup(); import marginalia.urls; print('spacy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "marginalia.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "False", result.stderr

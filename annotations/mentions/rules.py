@@ -18,11 +18,11 @@ A name inside a longer capitalised name ending in an organisation's or a place's
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from annotations.mentions import lexicon
 from annotations.mentions.index import (
@@ -39,6 +39,15 @@ from annotations.mentions.index import (
     VocabularyIndex,
 )
 from corpus.nlp import Words, words
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported when first needed: spaCy costs a process 0.9 s to import,
+    and a process that finds no mentions (a management command, a test's subprocess) never needs it."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 CERTAIN, CONFIRM, NEW = "certain", "confirm", "new"
 GOVERNMENT_NOUNS = {key for key in lexicon.CLASS_NOUNS["government"] if " " not in key}
@@ -256,7 +265,7 @@ class _Finder:
                 return None
         elif end < self.n and w.link[end] and w.cap[end] == 0 and not w.poss[end - 1] and not possessive:
             after = w.key[end]
-            if after not in lexicon.ACTOR_VERBS and not after.endswith("ed") and after not in STOP_WORDS:
+            if after not in lexicon.ACTOR_VERBS and not after.endswith("ed") and after not in _stop_words():
                 return None  # "Baghdad airport", "Washington state"
         term = self.index.government_of(form.iso3, form.part or "government")
         if term is None:
@@ -355,7 +364,7 @@ class _Finder:
         key = w.key[i]
         if key in lexicon.NOT_NAMES or self.title_at(i):
             return False
-        return not (w.sent[i] and (key in STOP_WORDS or key in w.lower_keys))
+        return not (w.sent[i] and (key in _stop_words() or key in w.lower_keys))
 
     def new_actors(self, runs: list[tuple[int, int, bool]]) -> None:
         """Runs that look like a person or an organisation; a surname alone is the person named in
