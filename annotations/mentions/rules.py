@@ -49,6 +49,7 @@ def _stop_words() -> frozenset[str]:
 
     return frozenset(STOP_WORDS)
 
+
 CERTAIN, CONFIRM, NEW = "certain", "confirm", "new"
 GOVERNMENT_NOUNS = {key for key in lexicon.CLASS_NOUNS["government"] if " " not in key}
 _CONTEXT_RULES = (CAPITAL, SEAT)
