@@ -92,6 +92,8 @@ def setup_django(database_url: str, allowed_hosts: str = "localhost") -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ.setdefault("ALLOWED_HOSTS", allowed_hosts)
+    # Plain http inside the process: no redirect to https (the pages answered 301, DEBUG being off).
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     import django
 
     django.setup()
