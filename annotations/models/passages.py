@@ -155,13 +155,9 @@ class Span(models.Model):
             # The action's history lines are made as it goes and written together, in one INSERT.
             written = [_record(by, "create", span, summary, after=after, at=now, save=False, **span._ids())]
             tags = (
-                [span._tag(term, role, by, first=True, at=now, written=written, save_history=False)]
-                if term is not None
-                else []
+                [span._tag(term, role, by, first=True, at=now, written=written)] if term is not None else []
             )
-            notes = (
-                [span._note(note, by, at=now, written=written, save_history=False)] if note.strip() else []
-            )
+            notes = [span._note(note, by, at=now, written=written)] if note.strip() else []
             insert_all(written)
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
@@ -250,10 +246,9 @@ class Span(models.Model):
         first: bool = False,
         at: dt.datetime | None = None,
         written: list | None = None,
-        save_history: bool = True,
     ) -> Tag:
-        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). The history
-        line is appended to `written` when given (`save_history=False`: for the caller to write)."""
+        """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). Given
+        `written`, the history line is appended to it unsaved, for the caller to write with the rest."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
         tag = insert(Tag(span=self, term=term, role=role, created_by=by))
@@ -265,22 +260,15 @@ class Span(models.Model):
             after={"term": term.slug, "label": term.label, "role": role},
             term_id=term.pk,
             at=at,
-            save=save_history,
+            save=written is None,
             **self._ids(),
         )
         if written is not None:
             written.append(change)
         return tag
 
-    def _note(
-        self,
-        text: str,
-        by,
-        *,
-        at: dt.datetime | None = None,
-        written: list | None = None,
-        save_history: bool = True,
-    ) -> Note:
+    def _note(self, text: str, by, *, at: dt.datetime | None = None, written: list | None = None) -> Note:
+        """Note on the passage; given `written`, its history line is appended to it unsaved."""
         note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
         change = _record(
             by,
@@ -289,7 +277,7 @@ class Span(models.Model):
             f"Noted on “{_clip(self.quote)}”: {_clip(note.text)}",
             after={"text": note.text},
             at=at,
-            save=save_history,
+            save=written is None,
             **self._ids(),
         )
         if written is not None:
