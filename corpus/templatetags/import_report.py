@@ -38,10 +38,11 @@ def report_lines(results: Sequence, show_all: bool = False) -> ReportLines:
     """The lines to show, in the report's order (`results`: FileResults or a job's stored dicts)."""
     if show_all or len(results) <= LINES_SHOWN:
         return ReportLines(list(results), 0)
-    room = max(LINES_SHOWN - sum(1 for line in results if _needs_reading(line)), 0)
+    needed = [_needs_reading(line) for line in results]
+    room = max(LINES_SHOWN - sum(needed), 0)
     lines = []
-    for line in results:
-        if _needs_reading(line):
+    for line, needs_reading in zip(results, needed, strict=True):
+        if needs_reading:
             lines.append(line)
         elif room:
             lines.append(line)
