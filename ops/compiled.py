@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DatabaseError, connections
 from django.db.models import Model, QuerySet
@@ -36,6 +36,17 @@ from django.db.models.sql import InsertQuery
 _BASE = 2_013_265_920
 _TEXT = "compiled-placeholder-{}-9d2f"
 _every: list[Compiled] = []
+
+
+class _Plan(NamedTuple):
+    """A compiled query: its database, SQL and parameters, where each value goes, and what its rows
+    need to become objects (CompiledObjects: the model, the columns' attributes and converters)."""
+
+    alias: str
+    sql: str
+    params: list
+    where: dict[int, str]
+    extra: tuple = ()
 
 
 def warm() -> int:
@@ -57,7 +68,7 @@ class Compiled:
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self.build = build
-        self._compiled: dict[tuple[str, ...], tuple[str, str, list, dict[int, str]]] = {}
+        self._compiled: dict[tuple[str, ...], _Plan] = {}
         self._lock = threading.Lock()
         _every.append(self)
 
@@ -67,7 +78,7 @@ class Compiled:
         with self._lock:
             self._compiled.setdefault(names, self._compile(names))
 
-    def _compile(self, names: tuple[str, ...]) -> tuple:
+    def _compile(self, names: tuple[str, ...]) -> _Plan:
         texts = {
             name
             for name, parameter in inspect.signature(self.build).parameters.items()
@@ -86,25 +97,24 @@ class Compiled:
         }
         if set(where.values()) != set(names):
             raise ValueError(f"Compiled: a value of {names} is not a plain parameter of the query")
-        return (queryset.db, sql, list(params), where, *extra)
+        return _Plan(queryset.db, sql, list(params), where, extra)
 
     def _plan(self, queryset: QuerySet) -> tuple[str, tuple, tuple]:
         """The query's SQL and parameters, and what else its calls need (here nothing)."""
         return (*queryset.query.sql_with_params(), ())
 
-    def _rows(self, values: dict[str, Any]) -> tuple[tuple, list[tuple]]:
+    def _rows(self, values: dict[str, Any]) -> tuple[_Plan, list[tuple]]:
         names = tuple(sorted(values))
-        compiled = self._compiled.get(names)
-        if compiled is None:
+        plan = self._compiled.get(names)
+        if plan is None:
             with self._lock:
-                compiled = self._compiled.setdefault(names, self._compile(names))
-        alias, sql, params, where = compiled[:4]
-        params = list(params)
-        for i, name in where.items():
+                plan = self._compiled.setdefault(names, self._compile(names))
+        params = list(plan.params)
+        for i, name in plan.where.items():
             params[i] = type(params[i])(values[name])
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return compiled, cursor.fetchall()
+        with connections[plan.alias].cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            return plan, cursor.fetchall()
 
     def __call__(self, **values: Any) -> list[tuple]:
         return self._rows(values)[1]
@@ -130,9 +140,10 @@ class CompiledObjects(Compiled):
         return sql, params, (info["model"], [c.target.attname for c in columns], converters)
 
     def __call__(self, **values: Any) -> list:
-        (alias, _, _, _, model, attnames, converters), rows = self._rows(values)
-        connection = connections[alias]
-        return [model.from_db(alias, attnames, _converted(row, converters, connection)) for row in rows]
+        plan, rows = self._rows(values)
+        model, attnames, converters = plan.extra
+        connection = connections[plan.alias]
+        return [model.from_db(plan.alias, attnames, _converted(row, converters, connection)) for row in rows]
 
 
 def _converted(row: tuple, converters: dict, connection) -> list:
