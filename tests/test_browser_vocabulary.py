@@ -20,6 +20,9 @@ def merge_on_screen(page, live_server, slug: str, query: str, survivor: str) -> 
     """On the term's page: Merge into…, find the survivor by typing `query`, choose it, confirm, Merge."""
     page.goto(f"{live_server.url}/vocabulary/terms/{slug}/")
     page.click("text=Merge into…")
+    # Until the merge page has loaded, htmx is not listening to the search box, and typing there would
+    # send nothing (the Find button still would).
+    page.wait_for_url(f"**/vocabulary/terms/{slug}/merge/")
     page.fill("#id_q", query)
     page.check(f"input[name=survivor][value='{Term.objects.get(slug=survivor).pk}']")
     page.check("#id_confirm")
