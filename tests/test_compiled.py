@@ -169,6 +169,17 @@ def test_on_postgresql_a_statement_run_often_is_kept_prepared(alice):
 
 
 @pytest.mark.django_db
+def test_on_postgresql_the_apps_connections_never_compile_queries_to_machine_code():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's (marginalia/settings.py); SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
 def test_insert_all_writes_several_rows_in_one_statement_and_reads_back_their_keys(alice):
     from django.db import connection
 
