@@ -50,6 +50,66 @@ def _browser_tests_stay_in_their_group(request) -> None:
         assert "@browser-" in request.node.nodeid, f"{request.node.nodeid} is in no xdist group"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    tmp_path_factory,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+) -> Iterator[None]:
+    """The test database: under pytest-xdist a copy of one template migrated once for the run
+    (tests/databases.py); otherwise pytest-django's own."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests import databases
+
+    verbosity = request.config.option.verbose
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and django_db_use_migrations and not django_db_keepdb:
+        # The directory all of a run's processes share (xdist's recipe for once-per-run set-up).
+        workspace = tmp_path_factory.getbasetemp().parent
+        with django_db_blocker.unblock():
+            old_name = databases.set_up(workspace, worker, verbosity)
+        yield
+        with django_db_blocker.unblock():
+            databases.tear_down(old_name, verbosity)
+        return
+    # pytest-django's own django_db_setup, as it is written there.
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=django_db_keepdb and not django_db_createdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session) -> None:
+    """In the process that ran the xdist workers: drop the template they copied their databases from."""
+    if hasattr(session.config, "workerinput") or not getattr(session.config.option, "numprocesses", None):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests import databases
+
+    with session.config.stash[blocking_manager_key].unblock():
+        databases.drop_template()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache (the reader caches vocabulary suggestions), and with no
