@@ -53,18 +53,14 @@ def test_analyst_searches_for_suchkov_and_reads_the_valdai_article(page, live_se
     assert "Field of expertise" not in text
 
 
-def test_search_works_without_javascript(browser, live_server, demo):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        log_in(page, live_server, DEMO_USERNAME, DEMO_PASSWORD)
-        page.fill("#id_q", "Suchkov")
-        page.click(".article-filters button[type=submit]")
-        page.wait_for_url(re.compile(r"\?q=Suchkov"))
-        titles = page.locator("#article-results td.article-title").all_inner_texts()
-        assert titles == [VALDAI_TITLE]
-    finally:
-        context.close()
+def test_search_works_without_javascript(page_without_javascript, live_server, demo):
+    page = page_without_javascript
+    log_in(page, live_server, DEMO_USERNAME, DEMO_PASSWORD)
+    page.fill("#id_q", "Suchkov")
+    page.click(".article-filters button[type=submit]")
+    page.wait_for_url(re.compile(r"\?q=Suchkov"))
+    titles = page.locator("#article-results td.article-title").all_inner_texts()
+    assert titles == [VALDAI_TITLE]
 
 
 def test_source_filter_applies_on_change(page, live_server, demo):

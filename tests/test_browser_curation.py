@@ -112,19 +112,15 @@ def test_merge_finds_the_survivor_by_typing_part_of_its_name(page, live_server, 
     assert Tag.objects.get(span=span).term == esper
 
 
-def test_merge_works_without_javascript(browser, live_server, alice, charlie):
+def test_merge_works_without_javascript(page_without_javascript, live_server, alice, charlie):
+    page = page_without_javascript
     load_vocabulary(SEED)
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        log_in(page, live_server, "charlie", to="/vocabulary/terms/mike-pompeo/merge/")
-        page.fill("#id_q", "Esper")
-        page.click("button:has-text('Find')")
-        esper = Term.objects.get(slug="mark-esper")
-        page.check(f"#merge-candidates input[name=survivor][value='{esper.pk}']")
-        page.check("#id_confirm")
-        page.click("button:has-text('Merge')")
-        page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
-        assert Term.objects.get(slug="mike-pompeo").merged_into == esper
-    finally:
-        context.close()
+    log_in(page, live_server, "charlie", to="/vocabulary/terms/mike-pompeo/merge/")
+    page.fill("#id_q", "Esper")
+    page.click("button:has-text('Find')")
+    esper = Term.objects.get(slug="mark-esper")
+    page.check(f"#merge-candidates input[name=survivor][value='{esper.pk}']")
+    page.check("#id_confirm")
+    page.click("button:has-text('Merge')")
+    page.wait_for_selector(".messages >> text=Merged Mike Pompeo into Mark Esper.")
+    assert Term.objects.get(slug="mike-pompeo").merged_into == esper

@@ -487,21 +487,17 @@ def test_article_note_and_side_list_filter_without_reload(page, live_server, dem
     assert Note.objects.get(span=None).text == "Read with the Tablet piece."
 
 
-def test_reading_works_with_javascript_off(browser, live_server, demo):
+def test_reading_works_with_javascript_off(page_without_javascript, live_server, demo):
+    page = page_without_javascript
     analyst = User.objects.get(username="analyst")
     start, end = body_offsets(demo, "Qasem Soleimani")
     soleimani = Term.objects.active().matching("Soleimani").first()
     Span.create_for(
         demo, start, end, "Qasem Soleimani", by=analyst, term=soleimani, note="Quds Force commander"
     )
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        log_in(page, live_server, *DEMO_LOGIN, to=f"{demo.get_absolute_url()}")
-        assert page.inner_text("h1") == DEMO_TITLE
-        assert page.inner_text("#body mark.hl") == "Qasem Soleimani"
-        side = page.inner_text("#side-list")
-        assert "Qasem Soleimani" in side and "Quds Force commander" in side and "analyst" in side
-        assert page.inner_text("#body p >> nth=0").startswith("With the murder of Qasem Soleimani")
-    finally:
-        context.close()
+    log_in(page, live_server, *DEMO_LOGIN, to=f"{demo.get_absolute_url()}")
+    assert page.inner_text("h1") == DEMO_TITLE
+    assert page.inner_text("#body mark.hl") == "Qasem Soleimani"
+    side = page.inner_text("#side-list")
+    assert "Qasem Soleimani" in side and "Quds Force commander" in side and "analyst" in side
+    assert page.inner_text("#body p >> nth=0").startswith("With the murder of Qasem Soleimani")
