@@ -31,9 +31,19 @@ article = test_export.article
 vocabulary = test_export.vocabulary
 
 SUITE = shared_path("w3c-web-annotation-tests")
-needs_suite = pytest.mark.skipif(
+_suite_present = pytest.mark.skipif(
     not SUITE.is_dir(), reason=f"the W3C Web Annotation test suite is not at {SUITE} (it lives in ../shared)"
 )
+# The tests that validate against the suite run in one test process (`make test`'s --dist loadgroup):
+# the validators cost each process that builds them about 2 s of CPU (jsonschema's format checkers
+# import in 1.1 s, and the first validation reads and indexes every definitions file).
+_one_process = pytest.mark.xdist_group("w3c")
+
+
+def needs_suite(test):
+    """For a test that validates against the W3C suite: skipped without the suite, and run beside the
+    other such tests."""
+    return _one_process(_suite_present(test))
 
 
 @cache
