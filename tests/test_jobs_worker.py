@@ -62,7 +62,7 @@ def test_a_worker_killed_mid_import_leaves_whole_files_and_a_resumed_job_finishe
 ):
     settings.TASKS = DATABASE_QUEUE
     settings.MARGINALIA_JOB_STALE_SECONDS = 0
-    files, rows = 8, 250
+    files, rows = 8, 100
     job = start_import_job([jsonl_file(f"part{i}.jsonl", i, rows) for i in range(files)], alice)
 
     process = worker("--interval", "0.05")
