@@ -87,8 +87,9 @@ def sees_everything(user) -> bool:
 def hides_nothing(user, article_id: int) -> bool:
     """Does the rule let this user see all the work on this article (no one codes it blind, or the
     user is a lead)? Then the reader's queries need no filter for it (views/repaint.py runs them
-    compiled once)."""
-    return sees_everything(user) or not blind_rows(article_id)
+    compiled once). The article's blind rows first: most articles have none, and then whether the user
+    is a lead is not asked (a save's answer makes one query fewer)."""
+    return not blind_rows(article_id) or sees_everything(user)
 
 
 def _viewer_id(user) -> int | None:
