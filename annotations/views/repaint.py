@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -87,19 +87,32 @@ _open_count = Compiled(
         .values_list("n")
     )
 )
-_open_next = Compiled(
-    lambda article, start, end, pk: (
-        Span.objects.live()
-        .filter(article_id=article)
-        .after((start, -end, pk))
-        .in_reading_order()
-        .values_list("pk", "start", "end")[:1]
+
+
+def _next_and_count(article, start, end, pk) -> QuerySet:
+    """One row: the article's passage count, and (pk, start, end) of its first passage after the key
+    (None, None, None at the end). A new passage's answer needs both: one query instead of two."""
+    following = (
+        Span.objects.live().filter(article_id=OuterRef("pk")).after((start, -end, pk)).in_reading_order()
     )
-)
+    fields = {f"next_{name}": Subquery(following.values(name)[:1]) for name in ("pk", "start", "end")}
+    return (
+        Article.objects.filter(pk=article)
+        .annotate(passages=Subquery(_open_count.build(article=OuterRef("pk"))), **fields)
+        .values_list("passages", "next_pk", "next_start", "next_end")
+    )
+
+
+_open_next = Compiled(_next_and_count)
+# Set on the request by next_passage, whose query counted the passages too.
+COUNTED = "_marginalia_passages"
 
 
 def passage_count(request: HttpRequest, article: Article) -> int:
     if hides_nothing(request.user, article.pk):
+        counted = getattr(request, COUNTED, None)
+        if counted is not None:
+            return counted
         rows = _open_count(article=article.pk)
         return rows[0][0] if rows else 0
     return Span.objects.in_reader(article, request.user).count()
@@ -108,8 +121,9 @@ def passage_count(request: HttpRequest, article: Article) -> int:
 def next_passage(request: HttpRequest, article: Article, side: SideList, key) -> tuple | None:
     """(pk, start, end) of the first passage after `key` in the list the browser shows, if any."""
     if not side.filtered and hides_nothing(request.user, article.pk):
-        rows = _open_next(article=article.pk, start=key[0], end=-key[1], pk=key[2])
-        return rows[0] if rows else None
+        ((passages, *following),) = _open_next(article=article.pk, start=key[0], end=-key[1], pk=key[2])
+        setattr(request, COUNTED, passages or 0)
+        return tuple(following) if following[0] is not None else None
     return side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
 
 
@@ -232,13 +246,14 @@ def reader_answer(
                 if repaint
                 else ""
             ),
-            "passage_count": passage_count(request, article) if counted else None,
+            # Before the count: the next passage's query may have counted the passages already.
             "side_item_html": mark_safe(
                 side_item_html(request, article, context["span"], side, was_listed, fresh)
             ),
             "new_changes": written,
         }
     )
+    context["passage_count"] = passage_count(request, article) if counted else None
     response = render(request, "annotations/reader.html#reader-answer", context)
     name, detail = event or ("spanSaved", {"id": span.pk, "deleted": span.is_deleted})
     return trigger_client_event(response, name, detail)
