@@ -49,12 +49,26 @@ class Change(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=10)  # span, tag, note, term, alias
     object_id = models.PositiveBigIntegerField()
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # article, span and term: no index of their own; the history indexes below begin with each (every
+    # index is written at every save).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     span = models.ForeignKey(
-        "annotations.Span", on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        "annotations.Span",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        db_index=False,
     )
     term = models.ForeignKey(
-        "annotations.Term", on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+        "annotations.Term",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        db_index=False,
     )
     summary = models.CharField(max_length=500)
     before = models.JSONField(null=True, blank=True)

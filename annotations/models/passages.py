@@ -38,7 +38,8 @@ _term = CompiledObjects(lambda pk: Term.objects.filter(pk=pk))
 class Span(models.Model):
     """A highlighted passage: code-point offsets into Article.body, end exclusive."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
+    # No index of its own: (article, start) and the reading order's index begin with it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans", db_index=False)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     quote = models.TextField()
@@ -57,7 +58,6 @@ class Span(models.Model):
         ordering = ["article", "start", "-end", "pk"]
         indexes = [
             models.Index(fields=["article", "start"]),
-            models.Index(fields=["created_by"]),
             models.Index(fields=["created_at"]),
             # The reader reads an article's live passages in reading order: this index serves it alone,
             # the analyst included, whom independent coding filters on (visibility.py).
@@ -389,10 +389,12 @@ class Tag(models.Model):
     ACTOR_ROLES = (Role.SOURCE, Role.AGENT, Role.TARGET, Role.MENTIONED)
     EVENT_ROLES = (Role.EVENT,)
 
-    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="tags")
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="tags")
+    # span, term, created_by: no index of their own; the constraint and the indexes below begin with
+    # each (every index is written at every save).
+    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="tags", db_index=False)
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="tags", db_index=False)
     role = models.CharField(max_length=10, choices=Role.choices)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
