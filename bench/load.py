@@ -32,6 +32,11 @@ same minutes; with 5 workers (SQLite, 00:18) 19.4/s and the server's memory afte
 2026-11-29 01:46, after issues 11 and 13 merged, load 1.1 at the start (3.6 at the end, the bench's own
 clients on the same 2 cores): 50 analysts, 60 s, PostgreSQL, 4 workers: 23.0 req/s, 0 errors, reader p95
 958 ms, save p95 817 ms, 246 MB PSS; 1,035 saves checked: 0 lost, 0 duplicated, 0 missing from the CSV.
+2026-11-29 14:20-14:22, `--clients 4`, 15 s, in turns (nothing else running): SQLite 308.3 and 281.5
+saves/s (p50 12 and 14 ms, 5.0-5.5 ms CPU a save), PostgreSQL 217.3 and 207.8/s (p50 18 and 19 ms,
+5.8-6.1 ms CPU + 2 ms of the database's): PostgreSQL at 1.35-1.42x SQLite's time (target within 1.3x:
+not met). Over a Unix socket (`postgres://postgres@%2Fvar%2Frun%2Fpostgresql/marginalia_load`) 2-3% more
+than over TCP (A/B, 14:13-14:15), within the noise.
 2026-11-29 11:47-11:56, `--clients 4`, 20 s, SQLite and PostgreSQL in turns (load 2-3.7): SQLite
 204-252 saves/s (p50 15-19 ms, 6.2-7.6 ms CPU a save), PostgreSQL 143-173/s (p50 23-27 ms, 7.4-9.0 ms
 CPU + 2-3 ms of the database's): PostgreSQL at 1.21-1.59x SQLite's time (target within 1.3x). Before

@@ -27,6 +27,11 @@ One line:
 
     .venv/bin/python bench/peers.py [--seconds 20] [--rounds 4] [--clients 4] [--workers 4]
 
+Measured 2026-11-29 14:32-14:35 UTC (nothing else running), three runs: Marginalia 280.7, 273.9 and
+288.6/s (p50 13, 14 and 13 ms; 5.4-5.5 ms CPU a save, 264-271 MB PSS), doccano 139.5, 136.7 and 137.7/s
+(p50 25-26 ms, 11.1-11.5 ms CPU a save, 436-437 MB PSS): 2.01x, 2.00x, 2.10x (targets >= 2x and p50 <=
+15 ms: met in each run).
+
 Measured 2026-11-29 11:21-11:58 UTC (nothing else running; load average 1-4, the benches' own), after
 issue 13's last round (no gunicorn access log, the session, user, article and term read by compiled
 queries, compiled inserts, recent mentions kept in the process): Marginalia 186-230/s (p50 17-23 ms,

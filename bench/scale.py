@@ -8,7 +8,12 @@ the Articles list (first page; a full-text search), the Annotations screen (unfi
 which the trigram indexes serve, and a text found in a third of the passages; by analyst), and, for scale,
 the reader of one article and a save on it.
 
-One line. 2026-11-29 12:39, nothing else running (load average 1.1), the data loaded again and left as
+One line. 2026-11-29 13:58 (load 1.1), JIT off for the app's connections (the default now), in turns
+with DATABASE_JIT=1: Articles list 31-34 ms (search 21-27 ms), Annotations screen 76-81 ms (by term
+118-164 ms, by analyst 79-84 ms, by text 60-91 ms; a text in a third of the passages 1,251-1,313 ms),
+reader 28-31 ms, save 11 ms; with JIT: list 32-45 ms, Annotations 82-86 ms, the third 1,392-1,499 ms.
+
+2026-11-29 12:39, nothing else running (load average 1.1), the data loaded again and left as
 the background analysis leaves it (analysed, search vectors stored, statistics current): Articles list
 51 ms (search 39 ms), Annotations screen 95 ms (by term 178 ms, by analyst 89 ms, by text 82 ms; a text
 in a third of the passages 1,653 ms), reader 51 ms, save 13 ms. Before this run's fix the bench left

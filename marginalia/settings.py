@@ -137,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # 100,000: the visibility rules' nested conditions on tables whose statistics are stale (or not yet
     # gathered) crossed that, and one such query took 8.6 s to compile for a few rows (the test suite,
     # 2026-11-29). Marginalia's queries are short and indexed, and the heaviest gain nothing from it:
-    # bench/scale.py at a million passages, A/B twice (14:05), Annotations screen 76-81 ms without JIT
+    # bench/scale.py at a million passages, A/B twice (13:58), Annotations screen 76-81 ms without JIT
     # and 82-86 ms with it, a text found in a third of the passages 1,251-1,313 ms against 1,392-1,499.
     # JIT off for the app's connections; DATABASE_JIT=1 leaves the server's own setting.
     postgres_options = DATABASES["default"].setdefault("OPTIONS", {})
