@@ -5,6 +5,7 @@ dependency, which a release of that package may drop."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 import tomllib
@@ -27,12 +28,22 @@ def declared() -> set[str]:
     return {canonical(re.match(r"[A-Za-z0-9_.-]+", requirement).group()) for requirement in requirements}
 
 
+# Not walked at all: the virtual environments (.bench: the peer benches'), git's and the caches.
+SKIPPED = {".venv", ".bench", "node_modules", ".git", "__pycache__", ".ruff_cache", ".pytest_cache"}
+
+
+def our_files() -> list[Path]:
+    paths = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED]
+        paths += [Path(folder, name) for name in files if name.endswith(".py")]
+    return sorted(paths)
+
+
 def imported() -> dict[str, str]:
     """Top-level module -> a file importing it, for the third-party imports of our code."""
     found = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        if {".venv", ".bench", "node_modules"} & set(path.parts):  # .bench: the peer benches' venvs
-            continue
+    for path in our_files():
         siblings = {p.stem for p in path.parent.glob("*.py")}  # bench scripts import each other by name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
