@@ -55,8 +55,9 @@ def settings_in(env: dict[str, str]) -> dict:
         "SECURE_HSTS_INCLUDE_SUBDOMAINS",
         "SECURE_PROXY_SSL_HEADER",
     ]
+    # The settings module alone, as the server evaluates it (no app needs loading to read it).
     code = (
-        "import django, json; django.setup(); from django.conf import settings; "
+        "import json; from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
     )
     result = python("-c", code, env=env)
