@@ -280,6 +280,8 @@ def page_without_javascript(page) -> Iterator[object]:
     the tab already open, without a new context's renderer (about 0.8 s of Chromium's CPU)."""
     devtools = page.context.new_cdp_session(page)
     devtools.send("Emulation.setScriptExecutionDisabled", {"value": True})
+    page.set_content("<title>off</title><script>document.title = 'on'</script>")
+    assert page.title() == "off", "the page's scripts still run"
     yield page
     try:
         devtools.send("Emulation.setScriptExecutionDisabled", {"value": False})
