@@ -94,6 +94,7 @@ def test_a_new_passage_is_appended_to_a_wholly_loaded_list_and_not_sent_past_the
     html = create(alice_client, article, "Washington", iran, side="").content.decode()
     span = Span.objects.latest("pk")
     assert "beforeend:#side-list" in oob(html) and f'<li id="passage-{span.pk}"' in html
+    assert "2 passages" in html  # counted with no passage after it, as with one (the first test)
     # The browser has loaded the list only up to `first` (more remain): a later passage waits for its page.
     side = f"after={first.start}.{first.end}.{first.pk}"
     html = create(alice_client, article, "Baghdad", iran, side=side).content.decode()
