@@ -11,12 +11,13 @@ Enter until the page has settled: every request the save causes has finished and
 changing.
 
 Default: one line for 20,000 words with 2,000 and with 10,000 passages.
-`--scaling` prints the README's table instead: 2k / 20k / 100k words × 0 / 2,000 / 10,000 passages.
+`--scaling` prints the README's table instead: 2k / 20k / 100k words × 0 / 2,000 / 10,000 passages;
+`--sizes 50000x5000,200000x20000` the same table at other sizes (words x passages).
 `--independent`: each article is assigned independently to the measured analyst (who has marked it done)
 and to a colleague with no passage on it (who has not): the independent-coding rule runs in full on
 every query and hides nothing, so the figures compare with a run without it.
 
-    .venv/bin/python bench/reader.py [--scaling] [--no-browser] [--independent]
+    .venv/bin/python bench/reader.py [--scaling | --sizes WxP,...] [--no-browser] [--independent]
 
 Measured 2026-11-29 14:41 UTC, load average 2.1 (nothing else running): 2,000 passages render 40 ms,
 485 KB, save 7 ms answering 11 KB; 10,000 passages render 101 ms, 1.1 MB, save 8 ms answering 6 KB; in
@@ -344,9 +345,22 @@ def one_line(world: World, browser: bool) -> None:
     print(line)
 
 
-def scaling(world: World, browser: bool) -> None:
-    """The README's table: one row per article size."""
-    grid = [(w, p) for w in (2_000, 20_000, 100_000) for p in (0, 2_000, 10_000)]
+README_GRID = [(w, p) for w in (2_000, 20_000, 100_000) for p in (0, 2_000, 10_000)]
+
+
+def sizes(text: str) -> list[tuple[int, int]]:
+    """`--sizes 50000x5000,200000x20000`: (words, passages) pairs."""
+    try:
+        pairs = [tuple(int(n) for n in pair.lower().split("x")) for pair in text.split(",") if pair.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes are WORDSxPASSAGES, comma-separated") from None
+    if not pairs or any(len(pair) != 2 or pair[0] < 1 or pair[1] < 0 for pair in pairs):
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes are WORDSxPASSAGES, comma-separated")
+    return pairs
+
+
+def scaling(world: World, browser: bool, grid: list[tuple[int, int]] = README_GRID) -> None:
+    """The README's table (or the `--sizes` given): one row per article size."""
     articles = [world.article(w, p) for w, p in grid]
     server = {article.pk: measure_server(world, article) for article in articles}
     chromium = measure_browser(articles) if browser else {}
@@ -368,13 +382,19 @@ def scaling(world: World, browser: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scaling", action="store_true", help="print the README's scaling table")
+    parser.add_argument(
+        "--sizes", type=sizes, help="the table at these sizes instead, e.g. 50000x5000,200000x20000"
+    )
     parser.add_argument("--no-browser", action="store_true", help="server figures only")
     parser.add_argument(
         "--independent", action="store_true", help="the articles assigned independently (the rule in full)"
     )
     args = parser.parse_args()
     world = World(independent=args.independent)
-    (scaling if args.scaling else one_line)(world, not args.no_browser)
+    if args.sizes:
+        scaling(world, not args.no_browser, args.sizes)
+    else:
+        (scaling if args.scaling else one_line)(world, not args.no_browser)
 
 
 if __name__ == "__main__":

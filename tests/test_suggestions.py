@@ -4,9 +4,11 @@ reader shows of them. The rules themselves are pinned in test_mention_rules.py."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -225,20 +227,24 @@ def demo(db) -> Article:
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 
-UNDERLINE = (
-    r'<span class="suggest( confirm| new)?" data-o="(\d+)" data-term="(\d*)" data-end="(\d+)"'
-    + r"[^>]*>([^<]*)</span>"
-)
+UNDERLINE = r'<span class="suggest( confirm| new)?" data-o="(\d+)" data-term="(\d*)"[^>]*>([^<]*)</span>'
 
 
 def underlines(html: str, certainty: str = "") -> list[tuple[int, int, str, str]]:
-    """(start, end, term id, text) of every suggestion in the page (of one certainty if given)."""
+    """(start, end, term id, text) of every suggestion in the page (of one certainty if given): its end
+    is its start and its characters (the page's text is escaped: these names hold no markup)."""
     found = re.findall(UNDERLINE, html)
     return [
-        (int(o), int(end), term, text)
-        for kind, o, term, end, text in found
+        (int(o), int(o) + len(text), term, text)
+        for kind, o, term, text in found
         if not certainty or kind.strip() == certainty or (certainty == "certain" and not kind)
     ]
+
+
+def labels_listed(html: str) -> dict[str, str]:
+    """The suggested terms' labels, listed once in the page (on the suggestions toggle)."""
+    listed = re.search(r'data-labels="([^"]*)"', html)
+    return json.loads(unescape(listed.group(1)))
 
 
 def test_reader_underlines_vocabulary_names_in_the_demo_article(alice_client, demo):
@@ -246,9 +252,9 @@ def test_reader_underlines_vocabulary_names_in_the_demo_article(alice_client, de
     soleimani = Term.objects.get(slug="qasem-soleimani")
     start = demo.body.index("Qasem Soleimani")
     assert (
-        f'<span class="suggest" data-o="{start}" data-term="{soleimani.pk}" data-end="{start + 15}" '
-        'title="Suggest: Qasem Soleimani — click to tag">Qasem Soleimani</span>'
+        f'<span class="suggest" data-o="{start}" data-term="{soleimani.pk}">Qasem Soleimani</span>'
     ) in html
+    assert labels_listed(html)[str(soleimani.pk)] == "Qasem Soleimani"  # the card names the term
     found = underlines(html)
     assert all(demo.body[start:end] == text for start, end, _term, text in found)
     assert {"Iran", "United States", "Trump", "U.S."} <= {text for *_, text in underlines(html, "certain")}
@@ -261,15 +267,14 @@ def test_reader_underlines_inferred_suggestions_to_confirm_and_new_actors(alice_
     tehran = demo.body.index("Tehran will now retaliate")
     assert (
         f'<span class="suggest confirm" data-o="{tehran}" data-term="{government.pk}" '
-        f'data-end="{tehran + 6}" '
-        'data-kind="metonym" title="Confirm: Iranian government? — click to tag">Tehran</span>'
+        'data-kind="metonym">Tehran</span>'
     ) in html
+    assert labels_listed(html)[str(government.pk)] == "Iranian government"
     assert {"Americans", "Iranians"} <= {text for *_, text in underlines(html, "confirm")}
     macron = demo.body.index("Emmanuel Macron")
     assert (
-        f'<span class="suggest new" data-o="{macron}" data-term="" data-end="{macron + 15}" '
-        'data-label="Emmanuel Macron" data-type="person" '
-        'title="New actor? Emmanuel Macron (person) — click to add and tag">Emmanuel Macron</span>'
+        f'<span class="suggest new" data-o="{macron}" data-term="" '
+        'data-label="Emmanuel Macron" data-type="person">Emmanuel Macron</span>'
     ) in html
     assert "alliance" not in {text for *_, text in underlines(html)}
 

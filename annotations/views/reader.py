@@ -11,6 +11,8 @@ Every query here starts from one entry point per resource (`Span.objects.in_read
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,7 +59,11 @@ def reader(request: HttpRequest, article_id: int) -> HttpResponse:
     context = {
         "article": article,
         # Escaped piece by piece in rendering.py.
-        "body_html": mark_safe(render_body(article.body, spans, suggestions, labels)),
+        "body_html": mark_safe(render_body(article.body, spans, suggestions)),
+        # The labels of every term the rules find in the article, once, as JSON (reader-suggestions.js
+        # reads them from the suggestions toggle, which showing or hiding them replaces): a suggestion a
+        # deleted passage uncovers later names one of them too.
+        "suggestion_labels": json.dumps(labels, ensure_ascii=False, separators=(",", ":")),
         "suggestions_enabled": settings.MARGINALIA_SUGGESTIONS,
         "show_suggestions": show_suggestions,
         "suggestion_count": len(suggestions),

@@ -147,11 +147,9 @@ def paragraphs_html(
     else:
         spans = Span.objects.in_reader(article, request.user).overlapping(start, end + 1)
         rows = spans.in_reading_order().for_body()
-    found, labels = suggestions_with_labels(article, rows) if suggestions_shown(request) else ([], {})
+    found, _ = suggestions_with_labels(article, rows) if suggestions_shown(request) else ([], {})
     ranges = changed_ranges(bounds, indexes, rows, changed) if changed is not None else None
-    rendered = render_paragraphs(
-        article.body, rows, only=indexes, suggestions=found, labels=labels, ranges=ranges
-    )
+    rendered = render_paragraphs(article.body, rows, only=indexes, suggestions=found, ranges=ranges)
     return "".join(html.replace("<p ", '<p hx-swap-oob="true" ', 1) for html in rendered.values())
 
 

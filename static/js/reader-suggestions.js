@@ -4,12 +4,18 @@
 window.MarginaliaSuggestions = function ({ reader, bodyEl, selectForm, spanPanel, hide, place, submitWith, escapeHtml, setLastRect }) {
 
   let suggestAt = -1; // body offset of the suggestion `s` last moved to
+  // A suggestion's end (start + code points) and label (the toggle's list).
+  const endOf = (el) => String(+el.dataset.o + Array.from(el.textContent).length);
+  function labelOf(el) {
+    if (el.classList.contains("new")) return el.dataset.label;
+    try { return JSON.parse(document.getElementById("suggestions-toggle").dataset.labels)[el.dataset.term] || "a term"; } catch (e) { return "a term"; }
+  }
   const card = document.getElementById("suggest-card"); // the card of the suggestion under the mouse or keyboard
   let cardFor = null;
   let cardTimer = null;
 
-  /* Tag a suggestion at once, with its term in its default role: the selection form's own request.
-     A new actor ("new actor?") is proposed to the vocabulary first, then tagged with the new term. */
+  /* Tag it at once, its term in its default role (the selection form's request); a new actor is
+     proposed to the vocabulary first. */
   function tagSuggestion(el) {
     if (el.classList.contains("new")) addActor(el);
     else tagWith(el, el.dataset.term);
@@ -21,7 +27,7 @@ window.MarginaliaSuggestions = function ({ reader, bodyEl, selectForm, spanPanel
     hide(spanPanel);
     selectForm.reset();
     selectForm.elements.start.value = el.dataset.o;
-    selectForm.elements.end.value = el.dataset.end;
+    selectForm.elements.end.value = endOf(el);
     selectForm.elements.text.value = el.textContent;
     selectForm.querySelector("[data-selection-quote]").textContent = "“" + el.textContent + "”";
     setLastRect(el.getBoundingClientRect());
@@ -47,14 +53,14 @@ window.MarginaliaSuggestions = function ({ reader, bodyEl, selectForm, spanPanel
       .catch(() => cardError(el, "The server could not be reached; nothing was added."));
   }
 
-  /* This name is not this term here: hidden in this article for everyone (the paragraphs come back repainted). */
+  /* Not this term here: hidden in this article for everyone (the paragraphs come back repainted). */
   function rejectSuggestion(el) {
     suggestAt = +el.dataset.o;
     if (cardFor !== el) showCard(el);
     htmx.ajax("POST", reader.dataset.rejectUrl, {
       source: card,
       swap: "none",
-      values: { start: el.dataset.o, end: el.dataset.end, text: el.textContent, term: el.dataset.term || "", label: el.dataset.label || "" },
+      values: { start: el.dataset.o, end: endOf(el), text: el.textContent, term: el.dataset.term || "", label: el.dataset.label || "" },
     });
   }
 
@@ -67,7 +73,7 @@ window.MarginaliaSuggestions = function ({ reader, bodyEl, selectForm, spanPanel
     clearTimeout(cardTimer);
     cardFor = el;
     const certainty = el.classList.contains("new") ? "new" : el.classList.contains("confirm") ? "confirm" : "certain";
-    const label = certainty === "new" ? el.dataset.label : el.title.replace(/^\w+: /, "").replace(/ — .*$/, "");
+    const label = labelOf(el);
     card.dataset.certainty = certainty;
     card.querySelector("[data-suggest-what]").textContent = "“" + el.textContent + "” → " + label;
     card.querySelector("[data-suggest-action=accept]").firstChild.textContent = certainty === "new" ? "Add and tag " : "Tag ";
