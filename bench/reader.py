@@ -19,7 +19,7 @@ every query and hides nothing, so the figures compare with a run without it.
 
     .venv/bin/python bench/reader.py [--scaling | --sizes WxP,...] [--no-browser] [--independent]
 
-`--scaling` 2026-11-29 14:57, after a suggestion's underline lost its tooltip and end (its label is
+`--scaling` 2026-11-29 14:56, after a suggestion's underline lost its tooltip and end (its label is
 listed once on the page): 100,000 words with no passage 2.2 MB (3.3 MB before), with 10,000 passages
 2.0 MB rendered in 129 ms (2.2 MB, 151 ms before); 20,000 words with 10,000 passages 108 ms, 1.1 MB.
 `--sizes 5000x5000,50000x20000,200000x20000` at 14:52, before that change: 56 ms and 480 KB, 183 ms
