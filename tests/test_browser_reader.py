@@ -344,6 +344,12 @@ def test_hiding_suggestions_in_the_browser(page, live_server, demo):
     page.click("#suggestions-toggle button")
     page.wait_for_selector("#suggestions-toggle button:has-text('Hide suggestions')")
     assert page.locator("#body .suggest").count() > 10
+    # The card names the term from the labels the page lists once, which showing them again brought back.
+    suggestion = page.locator("#body .suggest:not(.new):not(.confirm)").first
+    term = Term.objects.get(pk=suggestion.get_attribute("data-term"))
+    suggestion.hover()
+    page.wait_for_selector("#suggest-card:not([hidden])")
+    assert f"“{suggestion.inner_text()}” → {term.label}" in page.inner_text("#suggest-card")
 
 
 def test_colleague_cannot_change_analysts_passage(page, live_server, demo):
