@@ -30,7 +30,8 @@ One line:
 Measured 2026-11-29 14:32-14:35 UTC (nothing else running), three runs: Marginalia 280.7, 273.9 and
 288.6/s (p50 13, 14 and 13 ms; 5.4-5.5 ms CPU a save, 264-271 MB PSS), doccano 139.5, 136.7 and 137.7/s
 (p50 25-26 ms, 11.1-11.5 ms CPU a save, 436-437 MB PSS): 2.01x, 2.00x, 2.10x (targets >= 2x and p50 <=
-15 ms: met in each run).
+15 ms: met in each run). Two more at 15:01-15:04: 280.6 against 140.9/s (1.99x, p50 14 ms) and 324.1
+against 146.9/s (2.21x, p50 12 ms): median of the five 2.01x.
 
 Measured 2026-11-29 11:21-11:58 UTC (nothing else running; load average 1-4, the benches' own), after
 issue 13's last round (no gunicorn access log, the session, user, article and term read by compiled
