@@ -63,8 +63,6 @@ def django_db_setup(
 ) -> Iterator[None]:
     """The test database: under pytest-xdist a copy of one template migrated once for the run
     (tests/databases.py); otherwise pytest-django's own."""
-    from django.test.utils import setup_databases, teardown_databases
-
     from tests import databases
 
     verbosity = request.config.option.verbose
@@ -78,24 +76,18 @@ def django_db_setup(
         with django_db_blocker.unblock():
             databases.tear_down(old_name, verbosity)
         return
-    # pytest-django's own django_db_setup, as it is written there.
-    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+    # Otherwise pytest-django's own fixture, run as it is.
+    from pytest_django.fixtures import django_db_setup as own
 
-    if not django_db_use_migrations:
-        _disable_migrations()
-    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    with django_db_blocker.unblock():
-        config = setup_databases(
-            verbosity=verbosity,
-            interactive=False,
-            aliases=aliases,
-            serialized_aliases=serialized_aliases,
-            keepdb=django_db_keepdb and not django_db_createdb,
-        )
-    yield
-    if not django_db_keepdb:
-        with django_db_blocker.unblock():
-            teardown_databases(config, verbosity=verbosity)
+    yield from own.__wrapped__(
+        request,
+        django_test_environment,
+        django_db_blocker,
+        django_db_use_migrations,
+        django_db_keepdb,
+        django_db_createdb,
+        django_db_modify_db_settings,
+    )
 
 
 def pytest_sessionfinish(session) -> None:
