@@ -120,28 +120,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    # Parameters bound by the server, and a statement run five times on a connection kept prepared
-    # there (psycopg's automatic preparation): PostgreSQL stops parsing and planning a save's dozen
-    # small statements each time. 4 clients' saves 115-153 -> 168-197 per second, the database's CPU a
-    # save 4-5 -> 2 ms (bench/load.py, A/B, 2026-11-29). Behind a pooler in transaction mode that does
-    # not keep prepared statements (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 5}
-    )
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT", False):
-    # PostgreSQL's JIT compiles a query to machine code when the planner's estimate of its cost passes
-    # 100,000: the visibility rules' nested conditions on tables whose statistics are stale (or not yet
-    # gathered) crossed that, and one such query took 8.6 s to compile for a few rows (the test suite,
-    # 2026-11-29). Marginalia's queries are short and indexed, and the heaviest gain nothing from it:
-    # bench/scale.py at a million passages, A/B twice (13:58), Annotations screen 76-81 ms without JIT
-    # and 82-86 ms with it, a text found in a third of the passages 1,251-1,313 ms against 1,392-1,499.
-    # JIT off for the app's connections; DATABASE_JIT=1 leaves the server's own setting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     postgres_options = DATABASES["default"].setdefault("OPTIONS", {})
-    postgres_options["options"] = f"{postgres_options.get('options', '')} -c jit=off".strip()
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, and a statement run five times on a connection kept prepared
+        # there (psycopg's automatic preparation): PostgreSQL stops parsing and planning a save's dozen
+        # small statements each time. 4 clients' saves 115-153 -> 168-197 per second, the database's
+        # CPU a save 4-5 -> 2 ms (bench/load.py, A/B, 2026-11-29). Behind a pooler in transaction mode
+        # that does not keep prepared statements (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
+        postgres_options.update({"server_side_binding": True, "prepare_threshold": 5})
+    if not env_bool("DATABASE_JIT", False):
+        # PostgreSQL's JIT compiles a query to machine code when the planner's estimate of its cost
+        # passes 100,000: the visibility rules' nested conditions on tables whose statistics are stale
+        # (or not yet gathered) crossed that, and one such query took 8.6 s to compile for a few rows
+        # (the test suite, 2026-11-29). Marginalia's queries are short and indexed, and the heaviest
+        # gain nothing from it: bench/scale.py at a million passages, A/B twice (13:58), Annotations
+        # screen 76-81 ms without JIT and 82-86 ms with it, a text found in a third of the passages
+        # 1,251-1,313 ms against 1,392-1,499. DATABASE_JIT=1 leaves the server's own setting.
+        postgres_options["options"] = f"{postgres_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
