@@ -18,8 +18,8 @@ The markup is proportional to what is on screen, not to how deeply passages nest
   `<span class="suggest" data-o="START" data-term="ID">` (class `suggest confirm` with data-kind for
   one the rules inferred, `suggest new` with data-label and data-type for a new actor), which holds
   its body characters like any other piece, so selections across it map to offsets as before. Its end
-  is its start plus its characters; its term's label is in the page once (the reader's
-  `suggestion-labels`), not on each underline: at 100,000 words dense with names the underlines were
+  is its start plus its characters; its term's label is in the page once (the suggestions toggle's
+  `data-labels`), not on each underline: at 100,000 words dense with names the underlines were
   2.2 MB of a 3.4 MB page.
 
 The passages are BodyRow (SpanQuerySet.for_body): where each lies, the kinds of its tags as bits, and

@@ -156,7 +156,8 @@ def suggestions_for(article: Article, passages: Sequence | None = None) -> list[
 def suggestions_with_labels(
     article: Article, passages: Sequence | None = None
 ) -> tuple[list[Suggestion], dict[int, str]]:
-    """suggestions_for(), and the label of each suggested term (for the underline's title)."""
+    """suggestions_for(), and the label of every term the rules find in the article (the reader lists
+    them once, for the card that names a suggestion's term)."""
     found, labels = article_mentions(article)
     found = without_rejected(found, article)
     if passages is None:

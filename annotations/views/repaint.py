@@ -37,7 +37,7 @@ from annotations.rendering import (
     render_paragraphs,
     render_passage_item,
 )
-from annotations.suggestions import suggestions_shown, suggestions_with_labels
+from annotations.suggestions import suggestions_for, suggestions_shown
 from annotations.views.side_list import SideList
 from corpus.models import Article
 from ops.compiled import Compiled
@@ -147,7 +147,7 @@ def paragraphs_html(
     else:
         spans = Span.objects.in_reader(article, request.user).overlapping(start, end + 1)
         rows = spans.in_reading_order().for_body()
-    found, _ = suggestions_with_labels(article, rows) if suggestions_shown(request) else ([], {})
+    found = suggestions_for(article, rows) if suggestions_shown(request) else []
     ranges = changed_ranges(bounds, indexes, rows, changed) if changed is not None else None
     rendered = render_paragraphs(article.body, rows, only=indexes, suggestions=found, ranges=ranges)
     return "".join(html.replace("<p ", '<p hx-swap-oob="true" ', 1) for html in rendered.values())
