@@ -156,7 +156,18 @@ def _converted(row: tuple, converters: dict, connection) -> list:
     return row
 
 
-_inserts: dict[tuple[type[Model], str, int], tuple] = {}
+class _InsertPlan(NamedTuple):
+    """A compiled INSERT: its SQL, whether its parameters go column by column (PostgreSQL's UNNEST of one
+    array per field) or row by row, and the fields it returns with their parameters and converters."""
+
+    sql: str
+    by_column: bool
+    returning: list
+    returning_params: tuple
+    converters: dict
+
+
+_inserts: dict[tuple[type[Model], str, int], _InsertPlan] = {}
 
 
 def insert(obj: Model, using: str = "default") -> Model:
@@ -197,22 +208,27 @@ def insert_all(objs: list[Model], using: str = "default") -> list[Model]:
         compiler = query.get_compiler(using)
         compiler.returning_fields = returning = meta.db_returning_fields
         [(sql, built)] = compiler.as_sql()
-        # Row by row (a value per field and row), or PostgreSQL's UNNEST of one array per field.
-        by_column = len(objs) > 1 and len(built) == len(fields)
-        converters = compiler.get_converters([f.get_col(meta.db_table) for f in returning])
-        plan = (sql, by_column, returning, compiler.returning_params, converters)
+        plan = _InsertPlan(
+            sql,
+            len(objs) > 1 and len(built) == len(fields),
+            returning,
+            compiler.returning_params,
+            compiler.get_converters([f.get_col(meta.db_table) for f in returning]),
+        )
         plan = _inserts.setdefault((model, using, len(objs)), plan)
-    sql, by_column, returning, returning_params, converters = plan
     rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
-    params = [list(c) for c in zip(*rows, strict=True)] if by_column else [v for row in rows for v in row]
+    if plan.by_column:
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        params = [value for row in rows for value in row]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(plan.sql, params)
         if len(objs) == 1:
-            keys = [connection.ops.fetch_returned_insert_columns(cursor, returning_params)]
+            keys = [connection.ops.fetch_returned_insert_columns(cursor, plan.returning_params)]
         else:
             keys = connection.ops.fetch_returned_insert_rows(cursor)
     for obj, row in zip(objs, keys, strict=True):
-        for field, value in zip(returning, _converted(row, converters, connection), strict=True):
+        for field, value in zip(plan.returning, _converted(row, plan.converters, connection), strict=True):
             setattr(obj, field.attname, value)
         obj._state.adding, obj._state.db = False, using
     return objs
