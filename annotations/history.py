@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from annotations.models import Change
+from ops.compiled import key_of
 
 
 def record(
@@ -26,7 +27,8 @@ def record(
     at: datetime | None = None,
     save: bool = True,
 ) -> Change:
-    """Write one Change (`save=False`: make it, for the caller to write with others in one INSERT).
+    """Write one Change (`save=False`: make it, for the caller to write with others in one INSERT; `obj`
+    may then be unsaved too, written before it by ops.compiled.insert_linked).
     object_type is the model name in lower case (span, tag, note, term, alias), or the one given where
     that name is longer than the column's ten characters (a suggestion rejection is `rejection`).
     `at`: the time of the action it is part of (a passage made with its first tag and note is one
@@ -36,7 +38,7 @@ def record(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_type or type(obj)._meta.model_name,
-        object_id=obj.pk,
+        object_id=key_of(obj),
         summary=summary[:500],
         before=before,
         after=after,

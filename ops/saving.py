@@ -29,6 +29,7 @@ not claim success for a partial change, keeps both inside one `transaction.atomi
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.db import connection, transaction
@@ -45,8 +46,14 @@ SHOWN_HEADER = "Marginalia-Shown"
 logger = logging.getLogger("marginalia.saving")
 
 
+# In a statement that begins with WITH: a write as one of its parts (`… AS (INSERT …`) or as the statement
+# after them (`…) UPDATE …`). ops/compiled.insert_linked writes a save that way on PostgreSQL.
+WRITE_WITH = re.compile(r"[()]\s*(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
 def _is_write(sql: str) -> bool:
-    return sql.lstrip()[:7].upper().startswith(WRITES)
+    start = sql.lstrip()[:7].upper()
+    return start.startswith(WRITES) or (start.startswith("WITH") and WRITE_WITH.search(sql) is not None)
 
 
 class SaveTrackingMiddleware:

@@ -201,3 +201,76 @@ def test_insert_all_writes_several_rows_in_one_statement_and_reads_back_their_ke
     assert len([s for s in statements if s.startswith("INSERT")]) == 1
     stored = {c.pk: c.after for c in Change.objects.filter(pk__in=[c.pk for c in made])}
     assert stored == {c.pk: {"n": c.object_id} for c in made} and len(stored) == 3
+
+
+def _linked_world(alice):
+    from annotations.models import Term
+
+    body = "one two three"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    return article, Term.objects.create(slug="iran", kind="actor", label="Iran")
+
+
+@pytest.mark.django_db
+def test_insert_linked_writes_rows_that_point_at_each_other_and_reads_back_every_key(alice):
+    from django.db import connection
+
+    from annotations.models import Change, Tag
+    from ops.compiled import insert_linked, key_of
+
+    article, term = _linked_world(alice)
+    span = Span(article=article, start=0, end=3, quote="one", created_by=alice)
+    tag = Tag(span=span, term=term, role="agent", created_by=alice)
+    lines = [
+        Change(actor=alice, action="create", object_type=kind, object_id=key_of(obj), span_id=key_of(span))
+        for kind, obj in (("span", span), ("tag", tag))
+    ]
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        insert_linked([span, tag, *lines])
+    # PostgreSQL: one statement; SQLite: the passage, the tag, the two lines together (in a transaction:
+    # a savepoint within the test's).
+    written = [sql for sql in statements if sql.startswith(("INSERT", "WITH"))]
+    assert len(written) == (1 if connection.vendor == "postgresql" else 3), statements
+    assert span.pk and tag.pk and all(line.pk for line in lines)
+    assert Tag.objects.get(pk=tag.pk).span_id == span.pk and tag.span is span
+    stored = Change.objects.filter(pk__in=[line.pk for line in lines]).order_by("pk")
+    assert [(c.object_type, c.object_id, c.span_id) for c in stored] == [
+        ("span", span.pk, span.pk),
+        ("tag", tag.pk, span.pk),
+    ]
+    assert [line.object_id for line in lines] == [span.pk, tag.pk], "the instances hold the keys too"
+
+
+@pytest.mark.django_db
+def test_insert_linked_refuses_a_row_named_before_it_is_written_and_a_saved_one(alice):
+    from annotations.models import Tag
+    from ops.compiled import insert_linked
+
+    article, term = _linked_world(alice)
+    span = Span(article=article, start=0, end=3, quote="one", created_by=alice)
+    with pytest.raises(ValueError, match="not written before it"):
+        insert_linked([Tag(span=span, term=term, role="agent", created_by=alice), span])
+    with pytest.raises(ValueError, match="saved already"):
+        insert_linked([article])
+    assert not Span.objects.exists() and not Tag.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_linked_writes_all_or_nothing(alice):
+    from django.db import IntegrityError
+
+    from annotations.models import Tag
+    from ops.compiled import insert_linked
+
+    article, term = _linked_world(alice)
+    span = Span(article=article, start=0, end=3, quote="one", created_by=alice)
+    twice = [Tag(span=span, term=term, role="agent", created_by=alice) for _ in range(2)]
+    with pytest.raises(IntegrityError):
+        insert_linked([span, *twice])  # the same tag twice: the passage is not written either
+    assert not Span.objects.exists() and not Tag.objects.exists()

@@ -133,3 +133,14 @@ def test_every_request_is_logged_in_one_line_with_its_id(alice_client, caplog):
 def test_a_request_id_that_is_not_plain_is_replaced(alice_client):
     response = alice_client.get("/", headers={"X-Request-ID": "x" * 100})
     assert len(response["X-Request-ID"]) == 8
+
+
+def test_a_write_inside_a_with_statement_counts_as_one():
+    """PostgreSQL writes a new passage, its tag and their history in one WITH statement
+    (ops/compiled.insert_linked): the save is known committed all the same."""
+    from ops.saving import _is_write
+
+    assert _is_write('WITH r0 AS (INSERT INTO "t" ("a") VALUES (%s) RETURNING "id") SELECT 0, "id" FROM r0')
+    assert _is_write("with old as (select 1) update t set a = 1")
+    assert not _is_write('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT "update"')
+    assert not _is_write("SELECT 1")

@@ -28,7 +28,7 @@ from annotations.models.span_queries import (  # noqa: F401 (read as annotations
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
-from ops.compiled import CompiledObjects, insert, insert_all
+from ops.compiled import CompiledObjects, insert, insert_linked, key_of
 from ops.inputs import parse_id
 
 # Read on every tagging (a save's hot path): compiled once per process (ops/compiled.py).
@@ -143,25 +143,23 @@ class Span(models.Model):
             role = Tag.check_role(term, role)
         Note.check_length(note)
         now = timezone.now()  # one action: the passage, its first tag and its note share their time
-        with transaction.atomic():
-            # The save's hot path: the INSERT built once per process (ops/compiled.py).
-            span = insert(cls.unsaved(article, start, end, by=by, at=now))
-            after = span.snapshot(tagged=False)
-            summary = f"Marked “{_clip(span.quote)}”"
-            if term is not None:  # the activity shows this one line for the whole action
-                summary = f"Tagged “{_clip(span.quote)}” with {term.label} as {role}"
-            if note.strip():
-                summary += ", with a note"
-            # The action's history lines are made as it goes and written together, in one INSERT.
-            written = [_record(by, "create", span, summary, after=after, at=now, save=False, **span._ids())]
-            tags = (
-                [span._tag(term, role, by, first=True, at=now, written=written)] if term is not None else []
-            )
-            notes = [span._note(note, by, at=now, written=written)] if note.strip() else []
-            insert_all(written)
+        span = cls.unsaved(article, start, end, by=by, at=now)
+        summary = f"Marked “{_clip(span.quote)}”"
+        if term is not None:  # the activity shows this one line for the whole action
+            summary = f"Tagged “{_clip(span.quote)}” with {term.label} as {role}"
+        if note.strip():
+            summary += ", with a note"
+        after = span.snapshot(tagged=False)
+        line = _record(by, "create", span, summary, after=after, at=now, save=False, **span._ids())
+        # The action's rows are made as it goes and written together (ops/compiled.py), the save's hot
+        # path: on PostgreSQL in one statement; elsewhere the history lines last, in one INSERT.
+        pending = [span, line]
+        tags = [span._tag(term, role, by, first=True, at=now, pending=pending)] if term is not None else []
+        notes = [span._note(note, by, at=now, pending=pending)] if note.strip() else []
+        insert_linked(sorted(pending, key=lambda row: isinstance(row, Change)))
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
-        span.written = written[:1]  # its history as the reader shows it: one line for the whole action
+        span.written = [line]  # its history as the reader shows it: one line for the whole action
         return span
 
     @staticmethod
@@ -180,7 +178,7 @@ class Span(models.Model):
         return spans
 
     def _ids(self) -> dict:
-        return {"article_id": self.article_id, "span_id": self.pk}
+        return {"article_id": self.article_id, "span_id": key_of(self)}
 
     def snapshot(self, *, tagged: bool = True) -> dict:
         """The passage as the history records it. `tagged=False`: it has no tags yet (it was just
@@ -245,13 +243,16 @@ class Span(models.Model):
         *,
         first: bool = False,
         at: dt.datetime | None = None,
-        written: list | None = None,
+        pending: list | None = None,
     ) -> Tag:
         """Tag the passage (`first`: it has no tag yet, so this one cannot be a duplicate). Given
-        `written`, the history line is appended to it unsaved, for the caller to write with the rest."""
+        `pending`, the tag and its history line are appended to it unsaved, for the caller to write
+        with the rest (insert_linked); the passage may be unsaved too."""
         if not first and self.tags.filter(term=term, role=role).exists():
             raise Refused(f"This passage is already tagged {term.label} as {role}.")
-        tag = insert(Tag(span=self, term=term, role=role, created_by=by))
+        tag = Tag(span=self, term=term, role=role, created_by=by)
+        if pending is None:
+            insert(tag)
         change = _record(
             by,
             "create",
@@ -260,16 +261,18 @@ class Span(models.Model):
             after={"term": term.slug, "label": term.label, "role": role},
             term_id=term.pk,
             at=at,
-            save=written is None,
+            save=pending is None,
             **self._ids(),
         )
-        if written is not None:
-            written.append(change)
+        if pending is not None:
+            pending += [tag, change]
         return tag
 
-    def _note(self, text: str, by, *, at: dt.datetime | None = None, written: list | None = None) -> Note:
-        """Note on the passage; given `written`, its history line is appended to it unsaved."""
-        note = Note.objects.create(article_id=self.article_id, span=self, author=by, text=text.strip())
+    def _note(self, text: str, by, *, at: dt.datetime | None = None, pending: list | None = None) -> Note:
+        """Note on the passage; given `pending`, the note and its history line are appended to it unsaved."""
+        note = Note(article_id=self.article_id, span=self, author=by, text=text.strip())
+        if pending is None:
+            note.save(force_insert=True)
         change = _record(
             by,
             "create",
@@ -277,11 +280,11 @@ class Span(models.Model):
             f"Noted on “{_clip(self.quote)}”: {_clip(note.text)}",
             after={"text": note.text},
             at=at,
-            save=written is None,
+            save=pending is None,
             **self._ids(),
         )
-        if written is not None:
-            written.append(change)
+        if pending is not None:
+            pending += [note, change]
         return note
 
     def add_tag(self, term: Term, role: str, *, by, version: int | str | None) -> Tag:
