@@ -10,7 +10,7 @@ class AnnotationsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from annotations.article_search import names_of_terms
-        from annotations.models import visibility
+        from annotations.models import suggestions, visibility
         from corpus.models import register_passage_filter
         from corpus.search import register_name_expander
         from corpus.signals import article_analysed
@@ -25,6 +25,9 @@ class AnnotationsConfig(AppConfig):
         # Independent coding reads an article's blind rows once per request (visibility.blind_rows).
         request_started.connect(visibility.request_started, dispatch_uid="annotations-visibility-start")
         request_finished.connect(visibility.request_finished, dispatch_uid="annotations-visibility-end")
+        # And the vocabulary's version once per request (VocabularyVersion.key).
+        request_started.connect(suggestions.request_started, dispatch_uid="annotations-vocabulary-start")
+        request_finished.connect(suggestions.request_finished, dispatch_uid="annotations-vocabulary-end")
 
 
 def _leads_group(sender, using: str, **kwargs) -> None:

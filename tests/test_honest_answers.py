@@ -49,9 +49,10 @@ def create_span(client: Client, article: Article, term: Term, *, htmx: bool = Tr
 def test_a_save_that_committed_answers_success_when_showing_it_fails(analyst, article, soleimani, caplog):
     with (
         caplog.at_level(logging.ERROR, logger="marginalia.saving"),
-        # Read only after the commit, by the repaint (the suggestions' vocabulary version): a new
-        # passage's panel is built from what the save wrote, so its history is no longer read back.
-        refusing("annotations_vocabularyversion", read_column="stamp"),
+        # Read only after the commit, by the repaint (who codes the article blind): a new passage's
+        # panel is built from what the save wrote, so its history is no longer read back, and the
+        # vocabulary's version is read before, with the save's term (Term.as_stored).
+        refusing("annotations_assignedarticle", read_column="status"),
     ):
         response = create_span(analyst, article, soleimani)
     assert response.status_code == 200

@@ -86,6 +86,49 @@ def test_the_version_is_one_primary_key_read(rouhani, django_assert_num_queries)
         suggestions.vocabulary_version()
 
 
+def test_a_request_reads_the_version_once_and_again_after_a_bump(rouhani, django_assert_num_queries):
+    from annotations.models import suggestions as state
+
+    state.request_started()  # as Django's request_started signal does
+    try:
+        with django_assert_num_queries(1):
+            first = VocabularyVersion.key()
+            assert VocabularyVersion.key() == first
+        VocabularyVersion.bump()
+        with django_assert_num_queries(1):
+            assert VocabularyVersion.key() != first
+    finally:
+        state.request_finished()
+    with django_assert_num_queries(2):  # outside a request, every call reads it
+        VocabularyVersion.key()
+        VocabularyVersion.key()
+
+
+def test_a_save_reads_the_version_once(rouhani, alice_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = "Hassan Rouhani spoke. Rouhani said more."
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    data = {"start": 0, "end": 14, "text": "Hassan Rouhani", "term": rouhani.pk}
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.post(f"/articles/{article.pk}/spans/", data, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Rouhani" in response.text
+    versions = [q["sql"] for q in captured if "annotations_vocabularyversion" in q["sql"]]
+    assert len(versions) == 1, versions  # its term and its repaint's suggestions ask the same read
+
+
+def test_a_term_is_read_once_per_vocabulary_version(rouhani, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the version, the term
+        first = Term.as_stored(rouhani.pk)
+    with django_assert_num_queries(1):  # the version only
+        assert Term.as_stored(rouhani.pk) is first
+    rouhani.label = "President Rouhani"
+    rouhani.save()
+    assert Term.as_stored(rouhani.pk).label == "President Rouhani"
+    assert Term.as_stored(rouhani.pk + 1000) is None
+
+
 def test_the_vocabulary_is_compiled_once_per_version(rouhani, alice, django_assert_num_queries):
     first = suggestions.vocabulary_index()
     with django_assert_num_queries(1):  # the version only

@@ -28,11 +28,8 @@ from annotations.models.span_queries import (  # noqa: F401 (read as annotations
 from annotations.models.vocabulary import Term
 from annotations.permissions import can_change
 from corpus.models import Article
-from ops.compiled import CompiledObjects, insert, insert_linked, key_of
+from ops.compiled import insert, insert_linked, key_of
 from ops.inputs import parse_id
-
-# Read on every tagging (a save's hot path): compiled once per process (ops/compiled.py).
-_term = CompiledObjects(lambda pk: Term.objects.filter(pk=pk))
 
 
 class Span(models.Model):
@@ -441,10 +438,9 @@ class Tag(models.Model):
         """The term an analyst picked, refused if unknown or retired."""
         if term_id in (None, ""):
             raise Refused("Choose a term from the list first.")
-        found = _term(pk=parse_id(term_id) or 0)
-        if not found:
+        term = Term.as_stored(parse_id(term_id) or 0)
+        if term is None:
             raise Refused(f"Unknown term “{str(term_id)[:40]}”.")
-        term = found[0]
         if term.is_retired:
             instead = f"; use {term.merged_into.label}" if term.merged_into_id else ""
             raise Refused(f"{term.label} is retired and cannot be used for new tags{instead}.")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +17,9 @@ from annotations.folding import fold
 from annotations.models.base import User
 from annotations.models.changes import Change
 from annotations.models.curation import TermCuration
-from annotations.models.suggestions import VocabularyQuerySet, vocabulary_change
+from annotations.models.suggestions import VocabularyQuerySet, VocabularyVersion, vocabulary_change
 from annotations.permissions import can_remove_alias, require_term_change, whose
+from ops.compiled import CompiledObjects
 
 NO_MATCH = 9
 
@@ -145,6 +148,26 @@ class Term(TermCuration, models.Model):
     def delete(self, *args, **kwargs):
         with vocabulary_change():
             return super().delete(*args, **kwargs)
+
+    @classmethod
+    def as_stored(cls, pk: int) -> Term | None:
+        """The term of this key as stored, or None: read once per vocabulary version in this process
+        (every change of a term bumps the version), so a save's term costs no query of its own after
+        the first. The instance is shared: read it, do not change it."""
+        key = (VocabularyVersion.key(), pk)
+        with _kept_lock:
+            term = _kept.get(key)
+            if term is not None:
+                _kept.move_to_end(key)
+                return term
+        found = _term(pk=pk)
+        if not found:
+            return None
+        with _kept_lock:
+            _kept[key] = found[0]
+            while len(_kept) > KEPT_TERMS:
+                _kept.popitem(last=False)
+        return found[0]
 
     @property
     def is_retired(self) -> bool:
@@ -499,3 +522,11 @@ class Alias(models.Model):
             .exclude(pk=self.pk)
             .select_related("term")
         ]
+
+
+# Term.as_stored: the terms read by key, under the vocabulary version they were read at (older versions'
+# entries age out).
+KEPT_TERMS = 2048
+_kept: OrderedDict[tuple[str, int], Term] = OrderedDict()
+_kept_lock = threading.Lock()
+_term = CompiledObjects(lambda pk: Term.objects.filter(pk=pk))
