@@ -86,6 +86,7 @@ from servers import (  # noqa: E402  (bench/servers.py, beside this file)
     database_pids,
     fresh_database,
     gunicorn_workers,
+    machine_cpu,
     prepare,
     pss_mb,
     rss_mb,
@@ -118,6 +119,7 @@ class Outcome:
     unknown: list[tuple] = field(default_factory=list)  # no answer: may or may not be saved
     csv: str = ""  # the CSV export after the run
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used in the timed phase, by whom
+    busy: float = 0.0  # the machine's share of all its cores busy in the timed phase (anyone's work)
     failures: list[tuple[float, str]] = field(default_factory=list)  # (monotonic start, kind) of each error
 
     def timed(self, kind: str, started: float, response: httpx.Response | None, error: str = "") -> None:
@@ -268,6 +270,7 @@ def run(
         thread.join()
     outcome.requests = 0
     before = {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in (cpu_probes or {}).items()}
+    clients_before, machine_before = time.process_time(), machine_cpu()
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
@@ -285,6 +288,9 @@ def run(
         # Processes started meanwhile count whole; any that ended are lost (rare: gunicorn workers and
         # database backends live through a run).
         outcome.cpu[name] = sum(cpu_seconds([pid]) - before[name].get(pid, 0.0) for pid in pids())
+    outcome.cpu["clients"] = time.process_time() - clients_before
+    busy, elapsed = (after - before for after, before in zip(machine_cpu(), machine_before, strict=True))
+    outcome.busy = busy / elapsed
     outcome.csv = analysts[0].http.get("/annotations/export/?format=csv", headers=analysts[0]._headers()).text
     return outcome
 
@@ -402,7 +408,8 @@ def main() -> None:
             f"CPU per request: server {per_request['server']:.1f} ms"
         )
         if per_request.get("database"):
-            memory += f" + database {per_request['database']:.0f} ms"
+            memory += f" + database {per_request['database']:.1f} ms"
+        memory += f" + these clients {per_request['clients']:.1f} ms, machine {outcome.busy:.0%} busy"
     if args.clients:
         print(
             f"highlight saves at {args.clients} clients ({database}, gunicorn {args.workers} workers, "

@@ -165,6 +165,13 @@ def check_loopback(url: str) -> None:
         raise SystemExit(f"Refusing {url}: the load test only targets loopback addresses.")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """The machine's busy and total CPU time so far, all cores (/proc/stat: total less idle and I/O
+    wait), in clock ticks: between two readings, how busy the whole machine was."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time the processes have used so far: what the server spent, whatever else
     the machine was doing meanwhile."""
