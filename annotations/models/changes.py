@@ -44,7 +44,15 @@ class Change(models.Model):
         MERGE = "merge"
         RETIRE = "retire"
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The keys of a history line are not checked by the database (db_constraint=False), as
+    # django-simple-history does for its history rows: every line is written in the transaction of
+    # the change it records, whose own rows' keys are checked there, and Django deletes a line with
+    # the row it names (on_delete) as before. Checking them again cost every save eight lookups that
+    # lock the user's, the article's and the term's rows (PostgreSQL's FOR KEY SHARE), which
+    # concurrent saves then share.
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=10)  # span, tag, note, term, alias
@@ -52,7 +60,13 @@ class Change(models.Model):
     # article, span and term: no index of their own; the history indexes below begin with each (every
     # index is written at every save).
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     span = models.ForeignKey(
         "annotations.Span",
@@ -61,6 +75,7 @@ class Change(models.Model):
         blank=True,
         related_name="changes",
         db_index=False,
+        db_constraint=False,
     )
     term = models.ForeignKey(
         "annotations.Term",
@@ -69,6 +84,7 @@ class Change(models.Model):
         blank=True,
         related_name="changes",
         db_index=False,
+        db_constraint=False,
     )
     summary = models.CharField(max_length=500)
     before = models.JSONField(null=True, blank=True)
