@@ -230,6 +230,12 @@ _rejections = Compiled(
 )
 
 
+def rejections_ahead(article_id: int) -> None:
+    """This request will repaint suggestions: read the article's rejections along with its next query
+    (Compiled.ahead)."""
+    _rejections.ahead(article=article_id)
+
+
 def without_rejected(found: list[Mention], article: Article) -> list[Mention]:
     rejected = set(_rejections(article=article.pk))
     if not rejected:

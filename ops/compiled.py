@@ -25,6 +25,7 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from django.db import DatabaseError, connections, transaction
@@ -105,7 +106,8 @@ class Compiled:
         """The query's SQL and parameters, and what else its calls need (here nothing)."""
         return (*queryset.query.sql_with_params(), ())
 
-    def _rows(self, values: dict[str, Any]) -> tuple[_Plan, list[tuple]]:
+    def _bound(self, values: dict[str, Any]) -> tuple[_Plan, list]:
+        """The plan for these values' names (compiled on first use), and its parameters with them."""
         names = tuple(sorted(values))
         plan = self._compiled.get(names)
         if plan is None:
@@ -114,12 +116,78 @@ class Compiled:
         params = list(plan.params)
         for i, name in plan.where.items():
             params[i] = type(params[i])(values[name])
-        with connections[plan.alias].cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            return plan, cursor.fetchall()
+        return plan, params
+
+    def ahead(self, **values: Any) -> None:
+        """This read will be needed later in the request: on PostgreSQL, send it along with the
+        request's next compiled read, in the same round trip (psycopg's pipeline mode), and let its
+        call answer from what came back. The answer is as of then, so only for a read that nothing the
+        request does in between changes. On SQLite (no round trips to save) and outside a request,
+        nothing: the call reads when it comes."""
+        waiting = _waiting.get()
+        if waiting is None:
+            return
+        plan, params = self._bound(values)
+        if connections[plan.alias].vendor == "postgresql":
+            waiting.append((self, _key(values), plan, params))
+
+    def _rows(self, values: dict[str, Any]) -> tuple[_Plan, list[tuple]]:
+        plan, params = self._bound(values)
+        answered, key = _answered.get(), _key(values)
+        if answered and (self, key) in answered:
+            return plan, answered.pop((self, key))
+        waiting = _waiting.get()
+        along = [read for read in waiting or () if read[2].alias == plan.alias]
+        if not along:
+            with connections[plan.alias].cursor() as cursor:
+                cursor.execute(plan.sql, params)
+                return plan, cursor.fetchall()
+        waiting[:] = [read for read in waiting if read not in along]
+        *rows, own = _pipelined(plan.alias, [(p.sql, ps) for _, _, p, ps in along] + [(plan.sql, params)])
+        answered.update(
+            {(compiled, key): found for (compiled, key, _, _), found in zip(along, rows, strict=True)}
+        )
+        return plan, own
 
     def __call__(self, **values: Any) -> list[tuple]:
         return self._rows(values)[1]
+
+
+def _key(values: dict[str, Any]) -> tuple:
+    return tuple(sorted(values.items()))
+
+
+# Reads sent ahead (Compiled.ahead), per request (None outside one): those waiting for the next read,
+# and what came back for each, by query and values, until its call takes it.
+_waiting: ContextVar[list | None] = ContextVar("compiled_waiting", default=None)
+_answered: ContextVar[dict | None] = ContextVar("compiled_answered", default=None)
+
+
+def request_started(**kwargs) -> None:
+    """Connected to Django's request_started and request_finished (ops' AppConfig.ready)."""
+    _waiting.set([])
+    _answered.set({})
+
+
+def request_finished(**kwargs) -> None:
+    _waiting.set(None)
+    _answered.set(None)
+
+
+def _pipelined(alias: str, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """Run these reads in one round trip to PostgreSQL (psycopg's pipeline mode: all sent, then all
+    answers read), each through Django's cursor as any query is (its wrappers, its errors)."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 class CompiledObjects(Compiled):

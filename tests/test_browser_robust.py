@@ -78,10 +78,10 @@ def save_iran(page) -> None:
 
 def test_after_a_save_that_could_not_be_shown_the_reader_says_it_was_saved(page, live_server, article):
     open_reader(page, live_server, article)
-    # Read only after the commit, by the answer's repaint (who codes the article blind): a new passage's
-    # panel is built from what the save wrote, so its notes and history are not read back, and the
-    # vocabulary's version is read before, with the save's term (Term.as_stored).
-    with table_missing("annotations_assignedarticle"):
+    # Read only after the commit, by the answer's repaint (which passages of the paragraph have claims):
+    # a new passage's panel is built from what the save wrote, so its notes and history are not read
+    # back, and what the answer reads whatever the save does is read before it (repaint.read_ahead).
+    with table_missing("annotations_claim"):
         save_iran(page)
         alert = page.wait_for_selector("#select-panel [data-errors] .error")
         assert "Saved, but the server failed while showing it; reload to see it" in alert.inner_text()

@@ -274,3 +274,44 @@ def test_insert_linked_writes_all_or_nothing(alice):
     with pytest.raises(IntegrityError):
         insert_linked([span, *twice])  # the same tag twice: the passage is not written either
     assert not Span.objects.exists() and not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reads_sent_ahead_come_back_with_the_next_read_in_one_round_trip(alice):
+    from django.db import connection
+
+    from ops import compiled as module
+
+    body = "one two three"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    for start, end in [(0, 3), (4, 7)]:
+        Span.objects.create(article=article, start=start, end=end, quote=body[start:end], created_by=alice)
+    ends = Compiled(
+        lambda article: Span.objects.filter(article_id=article).order_by("end").values_list("end")
+    )
+    starts = Compiled(
+        lambda article: Span.objects.filter(article_id=article).order_by("start").values_list("start")
+    )
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        raw = connection.connection
+        sent.append((sql, connection.vendor == "postgresql" and raw.pgconn.pipeline_status != 0))
+        return execute(sql, params, many, context)
+
+    ends.ahead(article=article.pk)  # outside a request: nothing waits
+    assert module._waiting.get() is None
+    module.request_started()  # as Django's signal does for each request
+    try:
+        ends.ahead(article=article.pk)
+        with connection.execute_wrapper(record):
+            assert starts(article=article.pk) == [(0,), (4,)]
+            assert ends(article=article.pk + 1) == [], "other values: read then"
+            assert ends(article=article.pk) == [(3,), (7,)]
+    finally:
+        module.request_finished()
+    if connection.vendor == "postgresql":
+        # The read ahead went with `starts`, in one pipeline; its call read nothing.
+        assert [piped for _, piped in sent] == [True, True, False], sent
+    else:
+        assert len(sent) == 3, "SQLite has no round trips to save: each call reads"

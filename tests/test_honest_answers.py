@@ -49,10 +49,11 @@ def create_span(client: Client, article: Article, term: Term, *, htmx: bool = Tr
 def test_a_save_that_committed_answers_success_when_showing_it_fails(analyst, article, soleimani, caplog):
     with (
         caplog.at_level(logging.ERROR, logger="marginalia.saving"),
-        # Read only after the commit, by the repaint (who codes the article blind): a new passage's
-        # panel is built from what the save wrote, so its history is no longer read back, and the
-        # vocabulary's version is read before, with the save's term (Term.as_stored).
-        refusing("annotations_assignedarticle", read_column="status"),
+        # Read only after the commit, by the repaint (which passages of the paragraph have claims): a
+        # new passage's panel is built from what the save wrote, so its history is no longer read
+        # back, and what the answer reads whatever the save does is read before it, with the article
+        # (views/repaint.py read_ahead).
+        refusing("annotations_claim", read_column="deleted_at"),
     ):
         response = create_span(analyst, article, soleimani)
     assert response.status_code == 200

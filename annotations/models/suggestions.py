@@ -67,6 +67,12 @@ class VocabularyVersion(models.Model):
         return key
 
     @classmethod
+    def key_ahead(cls) -> None:
+        """This request will ask key(): read it along with its next query (Compiled.ahead)."""
+        if _request_key.get() == []:
+            _version_row.ahead()
+
+    @classmethod
     def bump(cls, using: str | None = None) -> None:
         """Add one, in the caller's transaction (the row lock orders concurrent changes)."""
         known = _request_key.get()

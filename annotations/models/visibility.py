@@ -71,6 +71,13 @@ def blind_rows(article_id: int) -> list[tuple[int, str]]:
     return rows
 
 
+def blind_rows_ahead(article_id: int) -> None:
+    """This request will ask blind_rows(article_id): read them along with its next query (Compiled.ahead)."""
+    cache = _request_rows.get()
+    if cache is not None and article_id not in cache:
+        _blind_rows.ahead(article=article_id)
+
+
 # Compiled once: the ORM takes 40 times longer to build this query than the database to answer it.
 _blind_rows = Compiled(
     lambda article: (

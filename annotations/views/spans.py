@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.models import Refused, Span, Tag
-from annotations.views.repaint import panel_context, reader_answer
+from annotations.views.repaint import panel_context, read_ahead, reader_answer
 from annotations.views.side_list import SideList
 from corpus.models import Article
 from ops.compiled import CompiledObjects
@@ -52,6 +52,7 @@ def _offset(value: str | None, name: str) -> int:
 @require_POST
 def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """A new passage from the browser's selection, with its first tag and an optional note."""
+    read_ahead(request, article_id)
     found = _article(pk=article_id)
     if not found:
         raise Http404("No such article.")
