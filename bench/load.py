@@ -64,6 +64,7 @@ import random
 import re
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -318,13 +319,15 @@ def check(outcome: Outcome) -> dict[str, int]:
         or (found[pk]["created_by__username"], found[pk]["article_id"], found[pk]["start"], found[pk]["end"])
         != (user, article, start, end)
     ]
-    duplicated = (
+    # Stored more often than acknowledged (an analyst may save the same words twice: two passages).
+    acknowledged = Counter(outcome.spans.values())
+    stored = (
         Span.objects.filter(created_by__username__startswith="load-analyst-")
-        .values("created_by", "article", "start", "end")
+        .values_list("created_by__username", "article", "start", "end")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .count()
     )
+    duplicated = sum(1 for *key, n in stored if n > acknowledged[tuple(key)])
     tags = set(Tag.objects.filter(span_id__in=outcome.spans).values_list("span_id", "term_id"))
     lost += [tag for tag in outcome.tags if tag not in tags]
     notes = Counter(Note.objects.filter(text__in=outcome.notes).values_list("text", flat=True))
@@ -361,6 +364,55 @@ def errors_text(outcome: Outcome) -> str:
     return ", ".join(f"{kind} ×{n}" for kind, n in outcome.errors.most_common()) or "none"
 
 
+SAVES_LINE = re.compile(
+    r"\((?P<database>SQLite|PostgreSQL),.*?: (?P<rate>[\d.]+)/s, p50/p95/p99 (?P<p50>\d+)/.*?"
+    r"CPU per request: server (?P<server>[\d.]+) ms(?: \+ database (?P<db>[\d.]+) ms)?"
+)
+
+
+def compare_databases(args: argparse.Namespace) -> None:
+    """`--clients N --compare-databases TURNS`: SQLite and PostgreSQL in turns, each turn a run of this
+    script on a fresh database (so the machine's slower and faster minutes fall on both), and one line:
+    the median saves/s of each, and how much longer PostgreSQL takes a save, turn by turn."""
+    sqlite_url = f"sqlite:///{tempfile.mkdtemp(prefix='marginalia-load-')}/load.sqlite3"
+    runs: dict[str, list[dict]] = {"SQLite": [], "PostgreSQL": []}
+    for _ in range(args.compare_databases):
+        for url in (sqlite_url, args.database_url):
+            command = [
+                sys.executable,
+                __file__,
+                "--clients",
+                str(args.clients),
+                "--seconds",
+                str(args.seconds),
+            ]
+            command += ["--workers", str(args.workers), "--database-url", url]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            found = SAVES_LINE.search(done.stdout)
+            if done.returncode or not found:
+                raise SystemExit(f"load.py on {url} failed:\n{done.stdout}{done.stderr[-2000:]}")
+            runs[found["database"]].append(found.groupdict())
+    turns = [
+        float(s["rate"]) / float(p["rate"]) for s, p in zip(runs["SQLite"], runs["PostgreSQL"], strict=True)
+    ]
+
+    def median(database: str, key: str) -> float:
+        return statistics.median(float(run[key] or 0) for run in runs[database])
+
+    sqlite = f"SQLite {median('SQLite', 'rate'):.1f}/s (p50 {median('SQLite', 'p50'):.0f} ms, "
+    sqlite += f"{median('SQLite', 'server'):.1f} ms CPU a save)"
+    postgres = f"PostgreSQL {median('PostgreSQL', 'rate'):.1f}/s (p50 {median('PostgreSQL', 'p50'):.0f} ms, "
+    postgres += (
+        f"{median('PostgreSQL', 'server'):.1f} ms CPU + {median('PostgreSQL', 'db'):.1f} ms the database's)"
+    )
+    print(
+        f"highlight saves at {args.clients} clients, SQLite and PostgreSQL in {args.compare_databases} turns "
+        f"of {args.seconds:.0f} s (gunicorn {args.workers} workers), medians: {sqlite}, {postgres}: "
+        f"PostgreSQL takes {statistics.median(turns):.2f}x SQLite's time a save "
+        f"(turns {', '.join(f'{t:.2f}' for t in turns)}; target within 1.3x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--analysts", type=int, default=50)
@@ -373,7 +425,18 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--url", help="a running server (loopback); else gunicorn is started here")
     parser.add_argument("--keep", action="store_true", help="keep the database as it is (no drop and create)")
+    parser.add_argument(
+        "--compare-databases",
+        type=int,
+        metavar="TURNS",
+        help="with --clients: SQLite and PostgreSQL (--database-url) in this many turns each, one line",
+    )
     args = parser.parse_args()
+    if args.compare_databases:
+        if not args.clients:
+            parser.error("--compare-databases needs --clients")
+        compare_databases(args)
+        return
     seconds = min(args.seconds, MAX_SECONDS)
     users = args.clients or args.analysts
     if not args.url and not args.keep:

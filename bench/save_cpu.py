@@ -209,7 +209,7 @@ def main() -> None:
     gc.freeze()  # as gunicorn.conf.py does before it forks
     rng = random.Random(13)
     time_saves(client, articles, terms, rng, 20, None)  # warm-up
-    profile = cProfile.Profile() if args.profile else None
+    profile = cProfile.Profile(time.process_time) if args.profile else None
     demo = time_saves(client, articles, terms, rng, args.saves, profile)
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     line = (
