@@ -131,6 +131,15 @@ class Compiled:
         if connections[plan.alias].vendor == "postgresql":
             waiting.append((self, _key(values), plan, params))
 
+    def forget(self) -> None:
+        """Drop this query's reads sent ahead in this request, and their answers: what they read has
+        changed (a write), so the next call reads again."""
+        waiting, answered = _waiting.get(), _answered.get()
+        if waiting:
+            waiting[:] = [read for read in waiting if read[0] is not self]
+        for key in [key for key in answered or () if key[0] is self]:
+            del answered[key]
+
     def _rows(self, values: dict[str, Any]) -> tuple[_Plan, list[tuple]]:
         plan, params = self._bound(values)
         answered, key = _answered.get(), _key(values)

@@ -104,6 +104,24 @@ def test_a_request_reads_the_version_once_and_again_after_a_bump(rouhani, django
         VocabularyVersion.key()
 
 
+def test_a_version_read_ahead_of_a_bump_is_not_the_answer_after_it(rouhani):
+    from annotations.models import suggestions as state
+    from ops import compiled
+
+    before = VocabularyVersion.key()
+    state.request_started()
+    compiled.request_started()
+    try:
+        VocabularyVersion.key_ahead()
+        # Another read: on PostgreSQL the version's goes with it, and waits for key() to ask.
+        compiled.Compiled(lambda pk: Term.objects.filter(pk=pk).values_list("pk"))(pk=rouhani.pk)
+        VocabularyVersion.bump()
+        assert VocabularyVersion.key() != before
+    finally:
+        compiled.request_finished()
+        state.request_finished()
+
+
 def test_a_save_reads_the_version_once(rouhani, alice_client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

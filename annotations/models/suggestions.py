@@ -78,6 +78,7 @@ class VocabularyVersion(models.Model):
         known = _request_key.get()
         if known:
             known.clear()  # this request reads the version again
+        _version_row.forget()  # and not a read sent ahead of this bump
         rows = cls.objects.db_manager(using)
         if not rows.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
             rows.get_or_create(pk=cls.ROW, defaults={"number": 1})
