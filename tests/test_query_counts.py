@@ -138,3 +138,28 @@ def test_no_hot_path_makes_more_queries_as_the_tables_grow(alice_client, alice, 
     assert counts[0] == counts[1]
     # Grown to 10,000 (the first round's two saves among them), and the second round's two saves.
     assert Span.objects.count() == 10_002
+
+
+@pytest.mark.django_db
+def test_on_postgresql_a_new_passage_is_saved_and_answered_in_five_round_trips(alice_client, alice, bob):
+    if connection.vendor != "postgresql":
+        pytest.skip("round trips to a server are PostgreSQL's; SQLite answers inside the process")
+    world = World([alice, bob])
+    world.save(alice_client, 1)  # the term read once per vocabulary version (Term.as_stored)
+    trips: list[list[str]] = []
+
+    def record(execute, sql, params, many, context):
+        piped = connection.connection.pgconn.pipeline_status != 0
+        if piped and trips and trips[-1][0] == "piped":
+            trips[-1].append(sql)  # sent in the same round trip as the one before
+        else:
+            trips.append(["piped" if piped else "alone", sql])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        world.save(alice_client, 2)
+    # The session; the user; what the answer reads whatever the save does, with the article; the
+    # passage, its tag and their history in one statement; the paragraph's passages with the count
+    # and the next passage.
+    assert [len(trip) - 1 for trip in trips] == [1, 1, 4, 1, 2], trips
+    assert trips[3][1].startswith("WITH r0 AS (INSERT")

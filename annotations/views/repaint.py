@@ -119,9 +119,16 @@ _open_next = Compiled(_next_and_count)
 COUNTED = "_marginalia_passages"
 
 
+# Set on the request by next_passage_ahead: the list and key its read was sent ahead for.
+NEXT_AHEAD = "_marginalia_next_ahead"
+
+
 def passage_count(request: HttpRequest, article: Article) -> int:
     if hides_nothing(request.user, article.pk):
         counted = getattr(request, COUNTED, None)
+        if counted is None and hasattr(request, NEXT_AHEAD):
+            next_passage(request, article, *getattr(request, NEXT_AHEAD))  # its read counted them
+            counted = getattr(request, COUNTED, None)
         if counted is not None:
             return counted
         rows = _open_count(article=article.pk)
@@ -129,10 +136,27 @@ def passage_count(request: HttpRequest, article: Article) -> int:
     return Span.objects.in_reader(article, request.user).count()
 
 
+def _next_values(request: HttpRequest, article: Article, side: SideList, key) -> dict | None:
+    """The values of the one read of the count and the next passage, where it applies."""
+    if not side.filtered and hides_nothing(request.user, article.pk):
+        return {"article": article.pk, "start": key[0], "end": -key[1], "pk": key[2]}
+    return None
+
+
+def next_passage_ahead(request: HttpRequest, article: Article, side: SideList, key) -> None:
+    """A new passage's answer will ask next_passage (its side-list item) or passage_count, and both
+    come from one read: send it along with the repaint's read (Compiled.ahead)."""
+    values = _next_values(request, article, side, key)
+    if values is not None:
+        _open_next.ahead(**values)
+        setattr(request, NEXT_AHEAD, (side, key))
+
+
 def next_passage(request: HttpRequest, article: Article, side: SideList, key) -> tuple | None:
     """(pk, start, end) of the first passage after `key` in the list the browser shows, if any."""
-    if not side.filtered and hides_nothing(request.user, article.pk):
-        ((passages, *following),) = _open_next(article=article.pk, start=key[0], end=-key[1], pk=key[2])
+    values = _next_values(request, article, side, key)
+    if values is not None:
+        ((passages, *following),) = _open_next(**values)
         setattr(request, COUNTED, passages or 0)
         return tuple(following) if following[0] is not None else None
     return side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
@@ -242,6 +266,8 @@ def reader_answer(
     (a claim's save triggers `claimSaved`); `fresh`: the passage was just made, nothing read back
     (panel_context)."""
     article = span.article
+    if fresh and counted:
+        next_passage_ahead(request, article, side, span.reading_key)
     context = {**panel_context(request, span, fresh=fresh), **(panel or {})}
     # What the change wrote is the newest of the passage's history, which the panel has read already.
     written = [c for c in context["history"] if c.at >= since and c.actor_id == request.user.pk]
