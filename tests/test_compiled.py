@@ -315,3 +315,31 @@ def test_reads_sent_ahead_come_back_with_the_next_read_in_one_round_trip(alice):
         assert [piped for _, piped in sent] == [True, True, False], sent
     else:
         assert len(sent) == 3, "SQLite has no round trips to save: each call reads"
+
+
+@pytest.mark.django_db
+def test_a_sessions_user_is_read_with_the_session_and_a_wrong_guess_changes_nobody(client, alice, bob):
+    from django.db import connection
+
+    from ops import sessions
+
+    client.force_login(alice)
+    assert client.get("/").wsgi_request.user == alice  # this process learns whose the session is
+    key = client.session.session_key
+    assert sessions._users[key] == str(alice.pk)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        piped = connection.vendor == "postgresql" and connection.connection.pgconn.pipeline_status != 0
+        sent.append((sql.split(" FROM ")[1].split()[0], piped))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get("/").wsgi_request.user == alice
+    if connection.vendor == "postgresql":
+        # The user's read went first, in the session read's round trip; get_user then read nothing.
+        assert sent[:2] == [('"auth_user"', True), ('"django_session"', True)], sent
+    else:
+        assert sent[:2] == [('"django_session"', False), ('"auth_user"', False)], sent
+    sessions._users[key] = bob.pk  # a wrong guess: the session still decides who this is
+    assert client.get("/").wsgi_request.user == alice
