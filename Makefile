@@ -15,10 +15,10 @@ TEST_WORKERS ?= 4
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench bench-peers screenshots clean
+.PHONY: help run test lint bench bench-peers bench-databases screenshots clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Marginalia needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make run PYTHON=python3.11")'
@@ -54,6 +54,9 @@ bench: $(STAMP) ## Run the benchmarks in bench/, one line each (export.py, agree
 
 bench-peers: $(STAMP) ## Highlight saves against doccano 1.8.4 in the same run (installs it into .bench/doccano-venv first, ~3 min once)
 	$(PY) bench/peers.py
+
+bench-databases: $(STAMP) ## Highlight saves at 4 clients on SQLite and on PostgreSQL, in 5 turns each (bench/load.py; PostgreSQL at DATABASE_URL's server or 127.0.0.1)
+	$(PY) bench/load.py --clients 4 --seconds 15 --compare-databases 5 $(if $(DATABASE_URL),--database-url $(patsubst %/,%,$(dir $(DATABASE_URL)))/marginalia_load)
 
 screenshots: $(STAMP) ## Remake the screenshots under docs/ and docs/screens/ in real Chromium (pngquant, if installed, shrinks them)
 	MARGINALIA_SCREENSHOTS=1 $(VENV)/bin/pytest -q -m browser -k screenshot

@@ -17,7 +17,17 @@ One line:
     save p50/p95/p99 …, server RSS … MB; checked 700 saves: 0 lost, 0 duplicated, 0 missing from the CSV
 
 `--clients 4` measures raw highlight saves instead (issue 13): 4 clients, no think time, only "create a
-passage with a tag", for T seconds: `highlight saves at 4 clients: 61/s, p50 …, p95 …`.
+passage with a tag", for T seconds: `highlight saves at 4 clients: 61/s, p50 …, p95 …`, with the CPU
+a save cost the server, the database and these clients, and how busy the whole machine was.
+`--clients 4 --compare-databases TURNS` runs SQLite and PostgreSQL (`--database-url`) in turns, each
+on a fresh database, and prints one line: each one's median, and how much longer PostgreSQL takes a
+save, turn by turn and the median (the machine's faster and slower minutes fall on both).
+
+2026-11-29 16:29-17:04 UTC, nothing else running, after PostgreSQL's save went from 14 round trips to
+4: five `--compare-databases` runs, 25 turns of 15 s: PostgreSQL at 1.25x SQLite's time a save (the
+median; runs' medians 1.20, 1.20, 1.30, 1.25, 1.29; single turns 0.92-1.63). The last, 7 turns at
+16:59-17:04: SQLite 274.9 saves/s (p50 14 ms, 5.7 ms CPU a save), PostgreSQL 214.8/s (p50 18 ms, 6.0
+ms CPU + 1.7 ms of the database's): 1.29x. Before, 15:58-16:00: 1.33x and 1.34x.
 
 Measured 2026-11-28 21:15 UTC on this 2-core machine shared with five other sessions' test suites
 (load average 9–10, so latencies are mostly queueing; the README's Operations table has every run):
