@@ -33,6 +33,20 @@ class ChangeQuerySet(models.QuerySet):
         return self.filter(models.Q(at__lt=change.at) | models.Q(at=change.at, pk__lt=change.pk))
 
 
+def _names(to: type[models.Model] | str, related_name: str) -> models.ForeignKey:
+    """A history line's link to a row it names: optional, without an index of its own, not checked by
+    the database (Change)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class Change(models.Model):
     """One entry of the history: who did what to which object, with before and after."""
 
@@ -59,33 +73,9 @@ class Change(models.Model):
     object_id = models.PositiveBigIntegerField()
     # article, span and term: no index of their own; the history indexes below begin with each (every
     # index is written at every save).
-    article = models.ForeignKey(
-        Article,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    span = models.ForeignKey(
-        "annotations.Span",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="changes",
-        db_index=False,
-        db_constraint=False,
-    )
-    term = models.ForeignKey(
-        "annotations.Term",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="changes",
-        db_index=False,
-        db_constraint=False,
-    )
+    article = _names(Article, "+")
+    span = _names("annotations.Span", "changes")
+    term = _names("annotations.Term", "changes")
     summary = models.CharField(max_length=500)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
