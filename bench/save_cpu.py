@@ -12,7 +12,8 @@ One line:
     save CPU (SQLite): 18.4 ms per save (median; mean 18.9), 17 queries, answer 6.2 KB (demo articles);
     densest paragraph of 10,000 passages (687 there): 35.3 ms, 17 queries, answer 4.6 KB (largest 5.1 KB)
 
-`--profile` prints the functions that took the most time (cProfile, cumulative) after the line.
+`--profile` prints the functions that took the most CPU time (cProfile, cumulative) after the line;
+with CALLEES=NAME in the environment, also what the functions matching NAME called.
 
 Measured 2026-11-29 17:05 UTC (nothing else running), alternating: SQLite 2.9-3.5 ms, 13 queries;
 PostgreSQL 3.6-3.9 ms, 10 statements in 4 round trips (the term's read the first time only: it is kept
@@ -235,6 +236,8 @@ def main() -> None:
         stats = pstats.Stats(profile, stream=out)
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("tottime").print_stats(30)
+        if os.environ.get("CALLEES"):
+            stats.print_callees(os.environ["CALLEES"])
         print(out.getvalue())
 
 
