@@ -120,3 +120,15 @@ def test_no_index_of_a_saves_tables_is_the_start_of_another(model):
         and (len(wider) > len(columns) or name > other)
     )
     assert covered == [], covered
+
+
+def test_the_passage_after_a_key_is_read_from_the_key_on_in_the_reading_orders_index(article, alice):
+    """The side list's next page and a new passage's neighbour: the index starts at the key's offset,
+    not at the article's first passage (which made the read grow with the passages before it)."""
+    key = Span.objects.get().reading_key
+    query = Span.objects.live().filter(article=article).after(key).in_reading_order().values("pk")[:1]
+    plan = explain(query, "seqscan", "bitmapscan", "sort")
+    if POSTGRESQL:
+        assert "span_live_reading_order" in plan and "(start >= " in plan, plan
+    else:
+        assert "INDEX span_live_reading_order (article_id=? AND start>?)" in plan, plan

@@ -246,9 +246,12 @@ class SpanQuerySet(models.QuerySet):
         return self.order_by("start", "-end", "pk")
 
     def after(self, key: tuple[int, int, int]) -> SpanQuerySet:
-        """The passages after `key` in reading order (Span.reading_key): the side list's next page."""
+        """The passages after `key` in reading order (Span.reading_key): the side list's next page.
+        `start >= …` says again what the alternatives imply, so that the reading order's index starts
+        there (an index condition) rather than reading every passage before it and filtering them."""
         start, neg_end, pk = key
         end = -neg_end
         return self.filter(
-            Q(start__gt=start) | Q(start=start, end__lt=end) | Q(start=start, end=end, pk__gt=pk)
+            Q(start__gte=start),
+            Q(start__gt=start) | Q(start=start, end__lt=end) | Q(start=start, end=end, pk__gt=pk),
         )
