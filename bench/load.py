@@ -23,11 +23,12 @@ a save cost the server, the database and these clients, and how busy the whole m
 on a fresh database, and prints one line: each one's median, and how much longer PostgreSQL takes a
 save, turn by turn and the median (the machine's faster and slower minutes fall on both).
 
-2026-11-29 16:29-17:04 UTC, nothing else running, after PostgreSQL's save went from 14 round trips to
-4: five `--compare-databases` runs, 25 turns of 15 s: PostgreSQL at 1.25x SQLite's time a save (the
-median; runs' medians 1.20, 1.20, 1.30, 1.25, 1.29; single turns 0.92-1.63). The last, 7 turns at
-16:59-17:04: SQLite 274.9 saves/s (p50 14 ms, 5.7 ms CPU a save), PostgreSQL 214.8/s (p50 18 ms, 6.0
-ms CPU + 1.7 ms of the database's): 1.29x. Before, 15:58-16:00: 1.33x and 1.34x.
+2026-11-29 16:29-17:28 UTC, nothing else running, after PostgreSQL's save went from 14 round trips to
+4: seven `--compare-databases` runs, 39 turns of 15 s: PostgreSQL at 1.27x SQLite's time a save (the
+median; runs' medians 1.20, 1.20, 1.30, 1.25, 1.29, 1.33, 1.27; single turns 0.92-1.63, 25 of 39
+within 1.3x; the machine's own speed moved by up to 45% minute to minute). The last, 7 turns at
+17:23-17:28 in a slow spell: SQLite 239.7 saves/s (p50 16 ms, 6.5 ms CPU a save), PostgreSQL 192.1/s
+(p50 20 ms, 6.7 ms CPU + 1.8 ms of the database's): 1.27x. Before, 15:58-16:00: 1.33x and 1.34x.
 
 Measured 2026-11-28 21:15 UTC on this 2-core machine shared with five other sessions' test suites
 (load average 9–10, so latencies are mostly queueing; the README's Operations table has every run):
