@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,20 +153,7 @@ class Term(TermCuration, models.Model):
         """The term of this key as stored, or None: read once per vocabulary version in this process
         (every change of a term bumps the version), so a save's term costs no query of its own after
         the first. The instance is shared: read it, do not change it."""
-        key = (VocabularyVersion.key(), pk)
-        with _kept_lock:
-            term = _kept.get(key)
-            if term is not None:
-                _kept.move_to_end(key)
-                return term
-        found = _term(pk=pk)
-        if not found:
-            return None
-        with _kept_lock:
-            _kept[key] = found[0]
-            while len(_kept) > KEPT_TERMS:
-                _kept.popitem(last=False)
-        return found[0]
+        return _term_at(VocabularyVersion.key(), pk)
 
     @property
     def is_retired(self) -> bool:
@@ -524,9 +510,12 @@ class Alias(models.Model):
         ]
 
 
-# Term.as_stored: the terms read by key, under the vocabulary version they were read at (older versions'
-# entries age out).
-KEPT_TERMS = 2048
-_kept: OrderedDict[tuple[str, int], Term] = OrderedDict()
-_kept_lock = threading.Lock()
 _term = CompiledObjects(lambda pk: Term.objects.filter(pk=pk))
+
+
+@functools.lru_cache(maxsize=2048)
+def _term_at(version: str, pk: int) -> Term | None:
+    """Term.as_stored: the version is part of the key, so an entry is never stale (older versions'
+    entries age out)."""
+    found = _term(pk=pk)
+    return found[0] if found else None
