@@ -6,11 +6,9 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Annotations"
 
     def ready(self) -> None:
-        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_migrate
 
         from annotations.article_search import names_of_terms
-        from annotations.models import suggestions, visibility
         from corpus.models import register_passage_filter
         from corpus.search import register_name_expander
         from corpus.signals import article_analysed
@@ -22,12 +20,6 @@ class AnnotationsConfig(AppConfig):
         register_passage_filter(_visible_passages)
         # The Articles search: a vocabulary name finds every name of its term.
         register_name_expander(names_of_terms)
-        # Independent coding reads an article's blind rows once per request (visibility.blind_rows).
-        request_started.connect(visibility.request_started, dispatch_uid="annotations-visibility-start")
-        request_finished.connect(visibility.request_finished, dispatch_uid="annotations-visibility-end")
-        # And the vocabulary's version once per request (VocabularyVersion.key).
-        request_started.connect(suggestions.request_started, dispatch_uid="annotations-vocabulary-start")
-        request_finished.connect(suggestions.request_finished, dispatch_uid="annotations-vocabulary-end")
 
 
 def _leads_group(sender, using: str, **kwargs) -> None:

@@ -10,6 +10,6 @@ class OpsConfig(AppConfig):
 
         from ops import compiled
 
-        # Reads sent ahead (Compiled.ahead) belong to one request.
+        # What a request read once (Compiled per_request) or sent ahead (Compiled.ahead) is its own.
         request_started.connect(compiled.request_started, dispatch_uid="ops-compiled-start")
         request_finished.connect(compiled.request_finished, dispatch_uid="ops-compiled-end")

@@ -24,7 +24,9 @@ small query's own work. `query.ahead(**values)` says a request will need that re
 server with the request's next compiled read, in the same round trip (psycopg's pipeline mode), and
 the later call answers from what came back. A save reads its session with its user, then its article
 with what its answer reads whatever it changes, then writes in one statement, then reads its
-paragraph with its passage count: four round trips (fourteen before these).
+paragraph with its passage count: four round trips (fourteen before these). A query declared
+`per_request=True` is read once per request for each set of values (the vocabulary's version, an
+article's blind coders): its answers stay with the request until it ends or `forget()` drops them.
 """
 
 from __future__ import annotations
@@ -74,10 +76,13 @@ def warm() -> int:
 
 
 class Compiled:
-    """A queryset factory whose SQL is compiled on first use and reused (one database: `default`)."""
+    """A queryset factory whose SQL is compiled on first use and reused (one database: `default`).
+    `per_request`: a request reads it once for each set of values, however often it asks (outside a
+    request, every call reads); `forget()` after a write that changes what it reads."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, per_request: bool = False) -> None:
         self.build = build
+        self.per_request = per_request
         self._compiled: dict[tuple[str, ...], _Plan] = {}
         self._lock = threading.Lock()
         _every.append(self)
@@ -129,18 +134,19 @@ class Compiled:
         """This read will be needed later in the request: on PostgreSQL, send it along with the
         request's next compiled read, in the same round trip (psycopg's pipeline mode), and let its
         call answer from what came back. The answer is as of then, so only for a read that nothing the
-        request does in between changes. On SQLite (no round trips to save) and outside a request,
-        nothing: the call reads when it comes."""
-        waiting = _waiting.get()
-        if waiting is None:
+        request does in between changes. On SQLite (no round trips to save), outside a request, and
+        for a read the request has already, nothing: the call reads when it comes, if it must."""
+        waiting, answered = _waiting.get(), _answered.get()
+        key = _key(values)
+        if waiting is None or (self, key) in answered or any(read[:2] == (self, key) for read in waiting):
             return
         plan, params = self._bound(values)
         if connections[plan.alias].vendor == "postgresql":
-            waiting.append((self, _key(values), plan, params))
+            waiting.append((self, key, plan, params))
 
     def forget(self) -> None:
-        """Drop this query's reads sent ahead in this request, and their answers: what they read has
-        changed (a write), so the next call reads again."""
+        """Drop what this request read of this query, or sent ahead to read: what it reads has changed
+        (a write), so the next call reads again."""
         waiting, answered = _waiting.get(), _answered.get()
         if waiting:
             waiting[:] = [read for read in waiting if read[0] is not self]
@@ -149,20 +155,22 @@ class Compiled:
 
     def _rows(self, values: dict[str, Any]) -> tuple[_Plan, list[tuple]]:
         plan, params = self._bound(values)
-        answered, key = _answered.get(), _key(values)
-        if answered and (self, key) in answered:
-            return plan, answered.pop((self, key))
+        answered, key = _answered.get(), (self, _key(values))
+        if answered is not None and key in answered:
+            return plan, answered[key] if self.per_request else answered.pop(key)
         waiting = _waiting.get()
         along = [read for read in waiting or () if read[2].alias == plan.alias]
-        if not along:
+        if along:
+            waiting[:] = [read for read in waiting if read not in along]
+            statements = [(p.sql, ps) for _, _, p, ps in along] + [(plan.sql, params)]
+            *rows, own = _pipelined(plan.alias, statements)
+            answered.update({(query, k): found for (query, k, _, _), found in zip(along, rows, strict=True)})
+        else:
             with connections[plan.alias].cursor() as cursor:
                 cursor.execute(plan.sql, params)
-                return plan, cursor.fetchall()
-        waiting[:] = [read for read in waiting if read not in along]
-        *rows, own = _pipelined(plan.alias, [(p.sql, ps) for _, _, p, ps in along] + [(plan.sql, params)])
-        answered.update(
-            {(compiled, key): found for (compiled, key, _, _), found in zip(along, rows, strict=True)}
-        )
+                own = cursor.fetchall()
+        if self.per_request and answered is not None:
+            answered[key] = own
         return plan, own
 
     def __call__(self, **values: Any) -> list[tuple]:
@@ -173,8 +181,9 @@ def _key(values: dict[str, Any]) -> tuple:
     return tuple(sorted(values.items()))
 
 
-# Reads sent ahead (Compiled.ahead), per request (None outside one): those waiting for the next read,
-# and what came back for each, by query and values, until its call takes it.
+# Per request (None outside one): the reads sent ahead (Compiled.ahead) waiting for the next read, and
+# the answers by query and values: one sent ahead until its call takes it, a per_request query's for the
+# rest of the request.
 _waiting: ContextVar[list | None] = ContextVar("compiled_waiting", default=None)
 _answered: ContextVar[dict | None] = ContextVar("compiled_answered", default=None)
 

@@ -343,3 +343,28 @@ def test_a_sessions_user_is_read_with_the_session_and_a_wrong_guess_changes_nobo
         assert sent[:2] == [('"django_session"', False), ('"auth_user"', False)], sent
     sessions._users[key] = bob.pk  # a wrong guess: the session still decides who this is
     assert client.get("/").wsgi_request.user == alice
+
+
+@pytest.mark.django_db
+def test_a_per_request_query_is_read_once_a_request_for_each_values_and_again_after_forget(
+    django_assert_num_queries,
+):
+    from ops import compiled as module
+
+    spans = Compiled(
+        lambda article: Span.objects.filter(article_id=article).values_list("pk"), per_request=True
+    )
+    module.request_started()
+    try:
+        with django_assert_num_queries(2):  # article 1 once, article 2 once
+            for article in (1, 1, 2, 1, 2):
+                assert spans(article=article) == []
+        spans.forget()  # a write changed what it reads
+        with django_assert_num_queries(1):
+            spans(article=1)
+            spans(article=1)
+    finally:
+        module.request_finished()
+    with django_assert_num_queries(2):  # outside a request, every call reads
+        spans(article=1)
+        spans(article=1)

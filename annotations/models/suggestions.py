@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import models, transaction
 from django.db.models import F
@@ -14,19 +13,6 @@ from django.db.models import F
 from annotations.models.base import User
 from corpus.models import Article
 from ops.compiled import Compiled
-
-# The version a request has read, once (None outside a request: every call reads it). A save asks twice,
-# for its term (Term.at_version) and for its repaint's suggestions; a bump forgets it.
-_request_key: ContextVar[list[str] | None] = ContextVar("vocabulary_version", default=None)
-
-
-def request_started(**kwargs) -> None:
-    """Connected to Django's request_started and request_finished (annotations' AppConfig.ready)."""
-    _request_key.set([])
-
-
-def request_finished(**kwargs) -> None:
-    _request_key.set(None)
 
 
 def _new_stamp() -> str:
@@ -56,36 +42,27 @@ class VocabularyVersion(models.Model):
     @classmethod
     def key(cls) -> str:
         """The version as caches key it: the row's stamp and number (one primary-key read, compiled
-        once, and once per request: every reader load and save asks)."""
-        known = _request_key.get()
-        if known:
-            return known[0]
+        once, and once per request: every reader load and save asks; a bump reads it again)."""
         rows = _version_row()
-        key = f"{rows[0][0]}.{rows[0][1]}" if rows else "0"
-        if known is not None:
-            known.append(key)
-        return key
+        return f"{rows[0][0]}.{rows[0][1]}" if rows else "0"
 
     @classmethod
     def key_ahead(cls) -> None:
         """This request will ask key(): read it along with its next query (Compiled.ahead)."""
-        if _request_key.get() == []:
-            _version_row.ahead()
+        _version_row.ahead()
 
     @classmethod
     def bump(cls, using: str | None = None) -> None:
         """Add one, in the caller's transaction (the row lock orders concurrent changes)."""
-        known = _request_key.get()
-        if known:
-            known.clear()  # this request reads the version again
-        _version_row.forget()  # and not a read sent ahead of this bump
+        _version_row.forget()  # this request reads the version again
         rows = cls.objects.db_manager(using)
         if not rows.filter(pk=cls.ROW).update(number=F("number") + 1, stamp=_new_stamp()):
             rows.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
 
 _version_row = Compiled(
-    lambda: VocabularyVersion.objects.filter(pk=VocabularyVersion.ROW).values_list("stamp", "number")[:1]
+    lambda: VocabularyVersion.objects.filter(pk=VocabularyVersion.ROW).values_list("stamp", "number")[:1],
+    per_request=True,
 )
 
 

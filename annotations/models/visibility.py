@@ -37,7 +37,6 @@ Hidden work answers as if it did not exist: callers filter with these and answer
 from __future__ import annotations
 
 from collections import defaultdict
-from contextvars import ContextVar
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -45,44 +44,25 @@ from annotations.models.assignments import AssignedArticle, Status
 from annotations.permissions import OPERATOR, is_lead
 from ops.compiled import Compiled
 
-# The blind rows of the articles a request has asked about (article id -> [(analyst id, status)]): read
-# once per request, however many of the reader's queries ask. None outside a request (a command, a test
-# calling the models): then every call reads them afresh, so nothing read before a change is reused.
-_request_rows: ContextVar[dict[int, list[tuple[int, str]]] | None] = ContextVar("blind_rows", default=None)
-
-
-def request_started(**kwargs) -> None:
-    """Connected to Django's request_started and request_finished (annotations' AppConfig.ready)."""
-    _request_rows.set({})
-
-
-def request_finished(**kwargs) -> None:
-    _request_rows.set(None)
-
 
 def blind_rows(article_id: int) -> list[tuple[int, str]]:
-    """(analyst id, status) of everyone coding this article blind now: one query, once per request."""
-    cache = _request_rows.get()
-    if cache is not None and article_id in cache:
-        return cache[article_id]
-    rows = _blind_rows(article=article_id)
-    if cache is not None:
-        cache[article_id] = rows
-    return rows
+    """(analyst id, status) of everyone coding this article blind now: one query, once per request
+    however many of the reader's queries ask (outside a request, a command or a test calling the
+    models, every call reads them afresh, so nothing read before a change is reused)."""
+    return _blind_rows(article=article_id)
 
 
 def blind_rows_ahead(article_id: int) -> None:
     """This request will ask blind_rows(article_id): read them along with its next query (Compiled.ahead)."""
-    cache = _request_rows.get()
-    if cache is not None and article_id not in cache:
-        _blind_rows.ahead(article=article_id)
+    _blind_rows.ahead(article=article_id)
 
 
 # Compiled once: the ORM takes 40 times longer to build this query than the database to answer it.
 _blind_rows = Compiled(
     lambda article: (
         AssignedArticle.objects.blind().filter(article_id=article).values_list("analyst_id", "status")
-    )
+    ),
+    per_request=True,
 )
 
 

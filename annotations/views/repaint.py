@@ -114,23 +114,17 @@ def _next_and_count(article, start, end, pk) -> QuerySet:
     )
 
 
-_open_next = Compiled(_next_and_count)
-# Set on the request by next_passage, whose query counted the passages too.
-COUNTED = "_marginalia_passages"
+# Read once per request: the side-list item asks the next passage, the answer's count the count.
+_open_next = Compiled(_next_and_count, per_request=True)
 
 
-# Set on the request by next_passage_ahead: the list and key its read was sent ahead for.
-NEXT_AHEAD = "_marginalia_next_ahead"
-
-
-def passage_count(request: HttpRequest, article: Article) -> int:
+def passage_count(request: HttpRequest, article: Article, side: SideList, key) -> int:
+    """The article's passages the user sees; `key`, the changed passage's reading key, lets the count
+    come from the one read that also finds the next passage (next_passage)."""
+    values = _next_values(request, article, side, key)
+    if values is not None:
+        return _open_next(**values)[0][0] or 0
     if hides_nothing(request.user, article.pk):
-        counted = getattr(request, COUNTED, None)
-        if counted is None and hasattr(request, NEXT_AHEAD):
-            next_passage(request, article, *getattr(request, NEXT_AHEAD))  # its read counted them
-            counted = getattr(request, COUNTED, None)
-        if counted is not None:
-            return counted
         rows = _open_count(article=article.pk)
         return rows[0][0] if rows else 0
     return Span.objects.in_reader(article, request.user).count()
@@ -144,20 +138,18 @@ def _next_values(request: HttpRequest, article: Article, side: SideList, key) ->
 
 
 def next_passage_ahead(request: HttpRequest, article: Article, side: SideList, key) -> None:
-    """A new passage's answer will ask next_passage (its side-list item) or passage_count, and both
-    come from one read: send it along with the repaint's read (Compiled.ahead)."""
+    """The answer will ask next_passage (the side-list item) or passage_count, both from one read:
+    send it along with the repaint's read (Compiled.ahead)."""
     values = _next_values(request, article, side, key)
     if values is not None:
         _open_next.ahead(**values)
-        setattr(request, NEXT_AHEAD, (side, key))
 
 
 def next_passage(request: HttpRequest, article: Article, side: SideList, key) -> tuple | None:
     """(pk, start, end) of the first passage after `key` in the list the browser shows, if any."""
     values = _next_values(request, article, side, key)
     if values is not None:
-        ((passages, *following),) = _open_next(**values)
-        setattr(request, COUNTED, passages or 0)
+        ((_, *following),) = _open_next(**values)
         return tuple(following) if following[0] is not None else None
     return side.passages(article, request.user).after(key).values_list("pk", "start", "end").first()
 
@@ -266,7 +258,7 @@ def reader_answer(
     (a claim's save triggers `claimSaved`); `fresh`: the passage was just made, nothing read back
     (panel_context)."""
     article = span.article
-    if fresh and counted:
+    if counted:
         next_passage_ahead(request, article, side, span.reading_key)
     context = {**panel_context(request, span, fresh=fresh), **(panel or {})}
     # What the change wrote is the newest of the passage's history, which the panel has read already.
@@ -281,14 +273,13 @@ def reader_answer(
                 if repaint
                 else ""
             ),
-            # Before the count: the next passage's query may have counted the passages already.
             "side_item_html": mark_safe(
                 side_item_html(request, article, context["span"], side, was_listed, fresh)
             ),
             "new_changes": written,
         }
     )
-    context["passage_count"] = passage_count(request, article) if counted else None
+    context["passage_count"] = passage_count(request, article, side, span.reading_key) if counted else None
     response = render(request, "annotations/reader.html#reader-answer", context)
     name, detail = event or ("spanSaved", {"id": span.pk, "deleted": span.is_deleted})
     return trigger_client_event(response, name, detail)
