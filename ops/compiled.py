@@ -392,7 +392,7 @@ def insert_linked(objs: list[Model], using: str = "default") -> list[Model]:
     that reads the keys it needs from the earlier ones' RETURNING. One statement is atomic by itself,
     so outside a transaction it needs no BEGIN and COMMIT: for a save, three round trips to the server
     and their CPU on both sides fewer. Elsewhere (and for a model insert_all writes the ORM's way) in a
-    transaction, one insert_all per run of rows of one model."""
+    transaction, as few insert_all as the links allow (_batches)."""
     connection = connections[using]
     positions: dict[int, int] = {}
     rows = []
@@ -406,21 +406,46 @@ def insert_linked(objs: list[Model], using: str = "default") -> list[Model]:
         _insert_in_one_statement(rows, connection)
         return objs
     with transaction.atomic(using=using):
-        start = 0
-        while start < len(rows):
-            # A run: rows of one model pointing only at rows written before it.
-            end = start + 1
-            while (
-                end < len(rows)
-                and type(objs[end]) is type(objs[start])
-                and all(position < start for position in rows[end][2].values())
-            ):
-                end += 1
-            for obj, fields, references in rows[start:end]:
-                _resolve(obj, fields, references, objs)
-            insert_all(objs[start:end], using)
-            start = end
+        for batch in _batches(rows):
+            for n in batch:
+                _resolve(*rows[n], objs)
+            insert_all([objs[n] for n in batch], using)
     return objs
+
+
+def _batches(rows: list[tuple[Model, list, dict[int, int]]]) -> list[list[int]]:
+    """The rows' positions in INSERTs: each model's rows together once every row they point at is
+    written (a passage, then its tag, then both history lines in one), models in the order they first
+    come; rows of one model that point at each other, one by one in the call's order."""
+    by_model: dict[type, list[int]] = {}
+    for n, (obj, _, _) in enumerate(rows):
+        by_model.setdefault(type(obj), []).append(n)
+    written: set[int] = set()
+    batches = []
+    while by_model:
+        ready = next(
+            (
+                model
+                for model, batch in by_model.items()
+                if all(p in written for n in batch for p in rows[n][2].values())
+            ),
+            None,
+        )
+        if ready is not None:
+            batch = by_model.pop(ready)
+        else:
+            # No model is ready whole: its rows point at each other. The first row that can go, alone.
+            n = next(
+                n for batch in by_model.values() for n in batch if written.issuperset(rows[n][2].values())
+            )
+            batch = [n]
+            model = type(rows[n][0])
+            by_model[model].remove(n)
+            if not by_model[model]:
+                del by_model[model]
+        batches.append(batch)
+        written.update(batch)
+    return batches
 
 
 def _plain(obj: Model, fields: list, references: dict[int, int]) -> bool:

@@ -232,7 +232,7 @@ def test_insert_linked_writes_rows_that_point_at_each_other_and_reads_back_every
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        insert_linked([span, tag, *lines])
+        insert_linked([span, lines[0], tag, lines[1]])  # in the order a save makes them
     # PostgreSQL: one statement; SQLite: the passage, the tag, the two lines together (in a transaction:
     # a savepoint within the test's).
     written = [sql for sql in statements if sql.startswith(("INSERT", "WITH"))]
@@ -245,6 +245,17 @@ def test_insert_linked_writes_rows_that_point_at_each_other_and_reads_back_every
         ("tag", tag.pk, span.pk),
     ]
     assert [line.object_id for line in lines] == [span.pk, tag.pk], "the instances hold the keys too"
+
+
+@pytest.mark.django_db
+def test_insert_linked_writes_rows_of_one_model_that_point_at_each_other_in_order(alice):
+    from annotations.models import Change
+    from ops.compiled import insert_linked, key_of
+
+    first = Change(actor=alice, action="create", object_type="span", object_id=1)
+    second = Change(actor=alice, action="update", object_type="change", object_id=key_of(first))
+    insert_linked([first, second])
+    assert Change.objects.get(pk=second.pk).object_id == first.pk
 
 
 @pytest.mark.django_db

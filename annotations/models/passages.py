@@ -149,11 +149,11 @@ class Span(models.Model):
         after = span.snapshot(tagged=False)
         line = _record(by, "create", span, summary, after=after, at=now, save=False, **span._ids())
         # The action's rows are made as it goes and written together (ops/compiled.py), the save's hot
-        # path: on PostgreSQL in one statement; elsewhere the history lines last, in one INSERT.
+        # path: on PostgreSQL in one statement; elsewhere the history lines in one INSERT.
         pending = [span, line]
         tags = [span._tag(term, role, by, first=True, at=now, pending=pending)] if term is not None else []
         notes = [span._note(note, by, at=now, pending=pending)] if note.strip() else []
-        insert_linked(sorted(pending, key=lambda row: isinstance(row, Change)))
+        insert_linked(pending)
         # What it holds is known without asking: the panel and the side list show it as it is.
         span.tag_list, span.note_list, span.claim_list = tags, notes, []
         span.written = [line]  # its history as the reader shows it: one line for the whole action
