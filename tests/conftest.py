@@ -115,24 +115,52 @@ def _empty_cache() -> Iterator[None]:
     yield
 
 
+def new_user(name: str) -> User:
+    """alice, bob (analysts) or charlie (a lead), as the fixtures of those names make them."""
+    user = User.objects.create_user(name, f"{name}@example.org", PASSWORD)
+    if name == "charlie":
+        from annotations.permissions import leads_group
+
+        # leads_group(): the group with the vocabulary's permissions, whatever a test did to them.
+        user.groups.add(leads_group())
+    return user
+
+
 @pytest.fixture
 def alice(db) -> User:
-    return User.objects.create_user("alice", "alice@example.org", PASSWORD)
+    return new_user("alice")
 
 
 @pytest.fixture
 def bob(db) -> User:
-    return User.objects.create_user("bob", "bob@example.org", PASSWORD)
+    return new_user("bob")
 
 
 @pytest.fixture
 def charlie(db) -> User:
-    from annotations.permissions import leads_group
+    return new_user("charlie")
 
-    user = User.objects.create_user("charlie", "charlie@example.org", PASSWORD)
-    # leads_group(): the group with the vocabulary's permissions, whatever a test did to them.
-    user.groups.add(leads_group())
-    return user
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """One transaction around a module's tests, for data built once and shared by them: a module-scoped
+    fixture that takes this one writes its rows inside it. Each test's own transaction (pytest-django's
+    `db`) nests in it as a savepoint, rolled back after the test, so every test starts from the same
+    shared rows; this one is rolled back after the module's last test. As Django's TestCase does with
+    setUpTestData, for the same reason: the fuzz's and the permission matrix's worlds cost more to
+    build than most of their tests cost to run. Only for modules whose tests all use `db` (never
+    `transactional_db` or the live server, whose threads could not see the rows)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As TestCase marks its own class-wide transaction: code under test may open a durable block.
+        outer._from_testcase = True
+        outer.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture
