@@ -101,6 +101,25 @@ def test_a_file_that_differs_from_the_code_is_reported_and_the_code_decides(db, 
         Claim.create_on(passage(alice), {"speaker_kind": "author", "stance": "hostile"}, by=alice)
 
 
+def test_a_second_load_changes_only_the_definitions_the_file_changed(db):
+    load(seed_document())
+    before = {attribute.name: attribute for attribute in ClaimAttribute.objects.all()}
+    document = seed_document()
+    stance = next(f for f in document["claim_attributes"]["fields"] if f["name"] == "stance")
+    stance["definition"] = "Where the speaker stands."
+    stance["label"] = "Position"
+
+    load(document)
+
+    after = {attribute.name: attribute for attribute in ClaimAttribute.objects.all()}
+    assert (after["stance"].label, after["stance"].definition) == ("Position", "Where the speaker stands.")
+    assert after["stance"].updated_at > before["stance"].updated_at
+    unchanged = [name for name in after if name != "stance"]
+    assert len(unchanged) == 10
+    assert all(after[name].updated_at == before[name].updated_at for name in unchanged)
+    assert all(after[name].definition == before[name].definition for name in unchanged)
+
+
 def passage(user) -> Span:
     body = "Iran vowed harsh revenge."
     article = Article.objects.create(title="Revenge", body=body, sha256=Article.hash_body(body))

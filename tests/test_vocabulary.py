@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Alias, Change, Span, Tag, Term
 from annotations.vocabulary import export_csv, export_json, load_vocabulary, load_vocabulary_bytes
@@ -145,6 +147,15 @@ def test_loading_records_history_for_created_terms(seed):
     change = Change.objects.get(term=term("qasem-soleimani"), action="create")
     assert "Loaded Qasem Soleimani" in change.summary
     assert "Qassem Soleimani" in change.after["aliases"]
+
+
+def test_a_load_writes_every_parent_in_one_statement(db):
+    with CaptureQueriesContext(connection) as queries:
+        load_vocabulary(SEED)
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "annotations_term"')]
+    assert len(updates) == 1 and 'SET "parent_id" = ' in updates[0]
+    assert Term.objects.filter(parent__isnull=False).count() == 13
+    assert term("quds-force").parent == term("irgc")
 
 
 def test_parents_may_come_after_their_children_in_the_file(db, tmp_path):

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from annotations.models import CLAIM_ENUMERATIONS, CLAIM_FIELDS, ClaimAttribute
 from annotations.vocabulary.report import VocabularyReport
 
 # Fields of the seed's schema that Marginalia deliberately does not code.
 NOT_CODED = {"magnitude"}
+# What the file describes of each field the code knows.
+DESCRIBED = ("label", "definition", "value_type", "values", "extra", "position")
 
 
 def read_claim_attributes(document: dict, report: VocabularyReport) -> list[dict] | None:
@@ -37,6 +41,7 @@ def load_claim_attributes(fields: list[dict], report: VocabularyReport) -> None:
     known = {name: position for position, name in enumerate(CLAIM_FIELDS)}
     stored = {attribute.name: attribute for attribute in ClaimAttribute.objects.all()}
     seen = set()
+    new_ones, changed = [], []
     for field in fields:
         name = str(field["name"]).strip()
         if name in NOT_CODED:
@@ -64,8 +69,15 @@ def load_claim_attributes(fields: list[dict], report: VocabularyReport) -> None:
         if attribute.pk is None or any(getattr(attribute, key) != value for key, value in new.items()):
             for key, value in new.items():
                 setattr(attribute, key, value)
-            attribute.save()
+            (new_ones if attribute.pk is None else changed).append(attribute)
         report.claim_fields += 1
+    # One INSERT for the new and one UPDATE for the changed (a save each was eleven statements).
+    ClaimAttribute.objects.bulk_create(new_ones)
+    if changed:
+        now = timezone.now()
+        for attribute in changed:
+            attribute.updated_at = now
+        ClaimAttribute.objects.bulk_update(changed, [*DESCRIBED, "updated_at"])
     for name in CLAIM_FIELDS:
         if name not in seen and name != "target":  # the target is described with the stance
             report.warnings.append(f"claim field “{name}” has no definition in the file")

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils import timezone
 
 from annotations.folding import fold
 from annotations.models import Alias, Change, Term
@@ -82,6 +83,7 @@ class _Loader:
         self.plans: dict[str, Plan] = {}
         self.curated: set[str] = set()
         self.new_aliases: dict[str, list[str]] = defaultdict(list)
+        self.linked: list[Term] = []  # terms given a parent, not yet written (write_links)
 
     def refuse(self, entry: Entry, reason: str) -> None:
         self.report.errors.append(f"{entry.name}: {reason}")
@@ -98,6 +100,7 @@ class _Loader:
         self.by_pk = {term.pk: term for term in self.terms.values()}
         for entry in list(self.entries):
             self.apply_links(entry)
+        self.write_links()
         self.apply_aliases()
         self.apply_curation()
         self.save_baselines()
@@ -266,8 +269,7 @@ class _Loader:
         term, plan = self.terms[entry.slug], self.plans[entry.slug]
         if entry.slug in self.created:
             if entry.parent:
-                term.parent = self.lookup(entry.parent)
-                term.save(update_fields=["parent", "updated_at"])
+                self.link(term, self.lookup(entry.parent))
             return
         if self.operator:
             if "parent" in plan.fields:
@@ -275,14 +277,14 @@ class _Loader:
                 if parent is not None and self.makes_loop(term, parent):
                     self.refuse(entry, f"parent “{entry.parent}” is below this term; that would be a loop")
                 else:
-                    term.parent = parent
-                    term.save(update_fields=["parent", "updated_at"])
+                    self.link(term, parent)
             return
         if not plan.fields:
             return
         values = dict(plan.fields)
         if "parent" in values:
             values["parent"] = self.lookup(values["parent"]) if values["parent"] else None
+        self.write_links()  # the edit checks the tree as stored
         try:
             with transaction.atomic():
                 term.edit(values, by=self.actor)
@@ -291,6 +293,21 @@ class _Loader:
             self.refuse(entry, " ".join(messages))
             self.entries.remove(entry)
             term.refresh_from_db()
+
+    def link(self, term: Term, parent: Term | None) -> None:
+        """Give a term its parent in memory (where the loop checks walk the tree); written by write_links."""
+        term.parent = parent
+        self.linked.append(term)
+
+    def write_links(self) -> None:
+        """The parents given so far, in one UPDATE and one bump of the vocabulary's version: one save
+        per term was a fifth of a load's time."""
+        if self.linked:
+            now = timezone.now()
+            for term in self.linked:
+                term.updated_at = now
+            Term.objects.bulk_update(self.linked, ["parent", "updated_at"])
+            self.linked = []
 
     def makes_loop(self, term: Term, parent: Term) -> bool:
         seen, current = set(), parent
