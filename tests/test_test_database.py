@@ -1,5 +1,6 @@
 """The test suite's own PostgreSQL backend (tests/postgresql): its flush, by DELETE, leaves the database as
-Django's TRUNCATE did: every table empty, whatever points at what, and only what post_migrate makes again."""
+Django's TRUNCATE did: every table empty, whatever points at what, and only what post_migrate makes again
+(the content types and permissions it keeps, the leads group it makes anew)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,18 @@ def test_postgresql_flushes_by_delete_unless_sequences_are_reset():
     ]
     reset = connection.ops.sql_flush(no_style(), ["corpus_article"], reset_sequences=True)
     assert reset == ['TRUNCATE "corpus_article" RESTART IDENTITY;']
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="keeping the content types is the PostgreSQL test backend's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_teardown_flush_keeps_the_permissions_and_still_adds_back_a_missing_one():
+    change_term = Permission.objects.get(codename="change_term")
+    Permission.objects.filter(codename="view_term").delete()
+
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)  # TransactionTestCase's
+
+    assert Permission.objects.get(codename="change_term").pk == change_term.pk
+    assert Permission.objects.filter(codename="view_term").exists()
+    assert Group.objects.get(name="leads").permissions.filter(codename="change_term").exists()
