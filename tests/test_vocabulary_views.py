@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from annotations.models import Alias, Change, Span, Tag, Term
@@ -19,9 +18,18 @@ from tests.conftest import PASSWORD
 SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_vocabulary.json"
 
 
+@pytest.fixture(scope="module")
+def seeded(module_transaction, django_db_blocker) -> None:
+    """The seed vocabulary, loaded once for the module's tests (tests/conftest.py `module_transaction`:
+    each test's changes are rolled back after it). The import page's tests, which start from an empty
+    vocabulary, are in tests/test_vocabulary_import_page.py."""
+    with django_db_blocker.unblock():
+        load_vocabulary(SEED)
+
+
 @pytest.fixture
-def seed(db):
-    load_vocabulary(SEED)
+def seed(seeded, db) -> None:
+    pass
 
 
 @pytest.fixture
@@ -418,27 +426,3 @@ def test_export_downloads_json_and_csv(alice_client, seed):
     response = alice_client.get(reverse("annotations:vocabulary-export"), {"format": "csv"})
     assert response.content.decode().startswith("kind,id,label,code,parent,aliases,description")
     assert alice_client.get(reverse("annotations:vocabulary-export"), {"format": "xml"}).status_code == 400
-
-
-def test_import_page_loads_a_csv_and_shows_the_report(alice_client, db):
-    upload = SimpleUploadedFile(
-        "team.csv",
-        b"kind,id,label,code,parent,aliases,description\n"
-        b"state,iran,Iran,IRN,,Iran; Tehran,\n"
-        b"person,khamenei,Ali Khamenei,IRNGOV,iran,Khamenei,\n"
-        b"person,ghost,Ghost,,nobody,,\n",
-        content_type="text/csv",
-    )
-    response = alice_client.post(reverse("annotations:vocabulary-import"), {"file": upload})
-    html = response.content.decode()
-    assert "actors 2, events 0: created 2" in html
-    assert "refused: line 4 (id “ghost”): unknown parent “nobody”" in html
-    assert term("khamenei").parent.slug == "iran"
-
-
-def test_import_refuses_other_file_types(alice_client, db):
-    upload = SimpleUploadedFile("terms.xlsx", b"PK\x03\x04", content_type="application/octet-stream")
-    response = alice_client.post(reverse("annotations:vocabulary-import"), {"file": upload})
-    assert response.status_code == 400
-    assert "terms.xlsx: use a .json or .csv file." in response.content.decode()
-    assert Term.objects.count() == 0
