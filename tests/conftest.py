@@ -5,12 +5,15 @@ alice and bob are analysts; charlie leads the team (member of the `leads` group)
 
 from __future__ import annotations
 
+import copy
+import inspect
 import io
 import os
 import shutil
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -116,7 +119,7 @@ def _empty_cache() -> Iterator[None]:
 
 
 def new_user(name: str) -> User:
-    """alice, bob (analysts) or charlie (a lead), as the fixtures of those names make them."""
+    """alice, bob, dave (analysts) or charlie (a lead), as the fixtures of those names make them."""
     user = User.objects.create_user(name, f"{name}@example.org", PASSWORD)
     if name == "charlie":
         from annotations.permissions import leads_group
@@ -127,18 +130,18 @@ def new_user(name: str) -> User:
 
 
 @pytest.fixture
-def alice(db) -> User:
-    return new_user("alice")
+def alice(request, db) -> User:
+    return person(request, "alice")
 
 
 @pytest.fixture
-def bob(db) -> User:
-    return new_user("bob")
+def bob(request, db) -> User:
+    return person(request, "bob")
 
 
 @pytest.fixture
-def charlie(db) -> User:
-    return new_user("charlie")
+def charlie(request, db) -> User:
+    return person(request, "charlie")
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +167,41 @@ def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 
 @pytest.fixture
-def dave(db) -> User:
+def dave(request, db) -> User:
     """An analyst who is not a lead (the one left out of an assignment, in the independent-coding tests)."""
-    return User.objects.create_user("dave", "dave@example.org", "x")
+    return person(request, "dave")
+
+
+def person(request, name: str) -> User:
+    """A new user, or the one of the module's shared cast if its `build_cast` takes that name."""
+    build = getattr(request.module, "build_cast", None)
+    if build is not None and name in inspect.signature(build).parameters:
+        return request.getfixturevalue("cast").people[name]
+    return new_user(name)
+
+
+@dataclass
+class Cast:
+    people: dict[str, User]
+    world: object
+
+
+@pytest.fixture(scope="module")
+def _module_cast(request, module_transaction, django_db_blocker) -> Cast:
+    build = request.module.build_cast
+    with django_db_blocker.unblock():
+        people = {name: new_user(name) for name in inspect.signature(build).parameters}
+        return Cast(people, build(**people))
+
+
+@pytest.fixture
+def cast(_module_cast, db) -> Cast:
+    """The world of a module that defines `build_cast(alice, bob, …)`, built once for the module's tests
+    (module_transaction) with the users its parameters name, who are then the module's `alice`, `bob`…
+    Each test gets its own copy of the instances, as Django's TestCase gives each test its own copy of
+    setUpTestData's, so that one test's changes to them in memory do not reach the next (its changes
+    to the rows are rolled back). For modules whose every database test starts from that world."""
+    return copy.deepcopy(_module_cast)
 
 
 def as_user(user: User) -> Client:

@@ -19,9 +19,14 @@ EXPORT = reverse("annotations:export")
 LIST = reverse("annotations:annotation-list")
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_agreement_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 @pytest.fixture

@@ -15,9 +15,14 @@ LIST = reverse("annotations:annotation-list")
 EXPORT = reverse("annotations:export")
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 def test_login_is_required(client, world):

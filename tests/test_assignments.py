@@ -18,9 +18,14 @@ MY_WORK = reverse("annotations:my-work")
 ARTICLES = reverse("corpus:article-list")
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 def status_url(task: AssignedArticle) -> str:

@@ -11,9 +11,14 @@ from tests.annotated_world import build_world, make_term
 from tests.claim_helpers import build_claims, make_claim
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 @pytest.fixture

@@ -20,9 +20,14 @@ EXPORT = reverse("annotations:export")
 SAVE = reverse("annotations:save-set")
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 @pytest.fixture

@@ -9,9 +9,14 @@ from annotations.filters import FILTER_PARAMS, InvalidFilter, SpanFilterForm, fi
 from tests.annotated_world import build_world, make_span, make_term
 
 
-@pytest.fixture
-def world(alice, bob):
+def build_cast(alice, bob):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_world(alice, bob)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 def ids(params, **kwargs) -> set[int]:

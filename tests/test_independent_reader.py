@@ -18,9 +18,14 @@ HX = {"HX-Request": "true"}
 MISSING = 987_654
 
 
-@pytest.fixture
-def world(alice, bob, charlie, dave):
+def build_cast(alice, bob, charlie, dave):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_blind_world(alice, bob, charlie, dave)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 def reader(user, world, query: str = "") -> str:

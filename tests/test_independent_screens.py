@@ -23,9 +23,14 @@ LIST = reverse("annotations:annotation-list")
 EXPORT = reverse("annotations:export")
 
 
-@pytest.fixture
-def world(alice, bob, charlie, dave):
+def build_cast(alice, bob, charlie, dave):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     return build_blind_world(alice, bob, charlie, dave)
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 def page(user, url: str, params: dict | None = None) -> str:
