@@ -14,11 +14,16 @@ from annotations.models import SuggestionRejection, Term
 from corpus.models import Article
 
 
-@pytest.fixture
-def demo(db) -> Article:
+def build_cast() -> Article:
+    """The demo, loaded once for the module's tests (tests/conftest.py `cast`)."""
     with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
+
+
+@pytest.fixture
+def demo(cast) -> Article:
+    return cast.world
 
 
 def reject(client: Client, article: Article, text: str, term: Term | None, nth: int = 0, **extra):

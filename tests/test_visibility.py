@@ -16,8 +16,8 @@ from tests.annotated_world import make_article, make_span, make_term
 BODY = "Alice marks this. Bob marks that. Dave marks another. Charlie marks the last one."
 
 
-@pytest.fixture
-def scene(alice, bob, charlie, dave):
+def build_cast(alice, bob, charlie, dave):
+    """Built once for the module's tests (tests/conftest.py `cast`)."""
     killing = make_article("Killing", BODY, None, None)
     revenge = make_article("Revenge", BODY + " Again.", None, None)
     usa = make_term("usa", "United States")
@@ -31,6 +31,11 @@ def scene(alice, bob, charlie, dave):
         record(user, "create", span, f"{user.username} marked it", article_id=killing.pk, span_id=span.pk)
     assignment = Assignment.hand_out([killing], [alice, bob], by=charlie, independent=True)
     return {"killing": killing, "spans": spans, "elsewhere": elsewhere, "assignment": assignment}
+
+
+@pytest.fixture
+def scene(cast):
+    return cast.world
 
 
 def seen(user, article) -> set[str]:
