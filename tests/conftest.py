@@ -150,9 +150,9 @@ def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
     fixture that takes this one writes its rows inside it. Each test's own transaction (pytest-django's
     `db`) nests in it as a savepoint, rolled back after the test, so every test starts from the same
     shared rows; this one is rolled back after the module's last test. As Django's TestCase does with
-    setUpTestData, for the same reason: the fuzz's and the permission matrix's worlds cost more to
-    build than most of their tests cost to run. Only for modules whose tests all use `db` (never
-    `transactional_db` or the live server, whose threads could not see the rows)."""
+    setUpTestData, for the same reason: many modules' worlds cost more to build than most of their
+    tests cost to run. Only for modules whose tests all use `db` (never `transactional_db` or the live
+    server, whose threads could not see the rows). `cast` below is the usual way in."""
     from django.db import transaction
 
     with django_db_blocker.unblock():

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 from annotations.models import Note, SavedSet
 from tests.annotated_world import build_world
-from tests.conftest import new_user
 
 HOSTILE = [
     "\x00",
@@ -95,17 +94,17 @@ def test_the_fuzz_covers_the_apps_urls():
     assert not any(p.startswith("admin/") for p in PATTERNS)
 
 
-@pytest.fixture(scope="module")
-def world(module_transaction, django_db_blocker):
-    """Built once for the module's 120 tests (tests/conftest.py `module_transaction`); each test's
-    requests are rolled back after it. `world.users`: alice, an analyst, and charlie, a lead."""
-    with django_db_blocker.unblock():
-        alice, bob, charlie = (new_user(name) for name in ("alice", "bob", "charlie"))
-        world = build_world(alice, bob)
-        Note.objects.create(article=world.killing, author=alice, text="On the whole article")
-        SavedSet.objects.create(owner=alice, name="Strikes", query="term=air-drone-strike")
-    world.users = {"alice": alice, "charlie": charlie}
+def build_cast(alice, bob, charlie):
+    """Built once for the module's 120 tests (tests/conftest.py `cast`)."""
+    world = build_world(alice, bob)
+    Note.objects.create(article=world.killing, author=alice, text="On the whole article")
+    SavedSet.objects.create(owner=alice, name="Strikes", query="term=air-drone-strike")
     return world
+
+
+@pytest.fixture
+def world(cast):
+    return cast.world
 
 
 _names: list[str] = []
@@ -170,8 +169,8 @@ def check(client: Client, method: str, url: str, fields: dict, headers: dict) ->
 
 @pytest.mark.parametrize("pattern", PATTERNS)
 @pytest.mark.parametrize("who", ["alice", "charlie"])
-def test_no_hostile_request_makes_a_server_error(pattern, who, world, db):
-    client = as_user(world.users[who])
+def test_no_hostile_request_makes_a_server_error(pattern, who, world, request):
+    client = as_user(request.getfixturevalue(who))
     names = field_names(client, world)
 
     # A sweep: each value in every field at once, at an existing object and at one too large to exist.

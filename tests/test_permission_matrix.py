@@ -36,7 +36,7 @@ from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
 from annotations.models.assignments import AssignedArticle, Assignment
 from corpus.models import Article
 from jobs.models import Job
-from tests.conftest import PASSWORD, new_user
+from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "analyst", "other", "lead", "staff")
 BODY = "Qasem Soleimani was killed near Baghdad airport. Iran vowed revenge."
@@ -376,22 +376,18 @@ def status_of(response) -> str:
     return str(response.status_code)
 
 
-@pytest.fixture(scope="module")
-def cast(module_transaction, django_db_blocker) -> tuple[World, dict[str, User]]:
-    """The world and a user for each role but the anonymous one, built once for the module's tests
-    (tests/conftest.py `module_transaction`)."""
-    with django_db_blocker.unblock():
-        alice, bob, charlie = (new_user(name) for name in ("alice", "bob", "charlie"))
-        staff = User.objects.create_user("sam", "sam@example.org", PASSWORD, is_staff=True)
-        return build_world(alice), {"analyst": alice, "other": bob, "lead": charlie, "staff": staff}
+def build_cast(alice, bob, charlie) -> tuple[World, User]:
+    """The world and the staff member, built once for the module's tests (tests/conftest.py `cast`)."""
+    staff = User.objects.create_user("sam", "sam@example.org", PASSWORD, is_staff=True)
+    return build_world(alice), staff
 
 
 @pytest.mark.parametrize("name", sorted(PERMISSIONS))
-def test_each_role_gets_the_status_its_row_says(name, cast, db):
+def test_each_role_gets_the_status_its_row_says(name, alice, bob, charlie, cast):
     row = PERMISSIONS[name]
-    world, users = cast
+    world, staff = cast.world
     clients = {"anonymous": Client()}
-    for role, user in users.items():
+    for role, user in (("analyst", alice), ("other", bob), ("lead", charlie), ("staff", staff)):
         clients[role] = Client()
         clients[role].force_login(user)
     url = reverse(name, kwargs=row.args(world))

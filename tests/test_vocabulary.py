@@ -16,18 +16,15 @@ from corpus.models import Article
 SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_vocabulary.json"
 
 
-@pytest.fixture(scope="module")
-def seeded(module_transaction, django_db_blocker):
-    """The seed vocabulary, loaded once for the module's tests (tests/conftest.py `module_transaction`:
-    each test's changes are rolled back after it). Tests that start from an empty vocabulary are in
-    tests/test_vocabulary_files.py."""
-    with django_db_blocker.unblock():
-        return load_vocabulary(SEED)
+def build_cast():
+    """The seed vocabulary, loaded once for the module's tests (tests/conftest.py `cast`). Tests that
+    start from an empty vocabulary are in tests/test_vocabulary_files.py."""
+    return load_vocabulary(SEED)
 
 
 @pytest.fixture
-def seed(seeded, db):
-    return seeded
+def seed(cast):
+    return cast.world
 
 
 def term(slug: str) -> Term:

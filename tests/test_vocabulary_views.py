@@ -18,18 +18,15 @@ from tests.conftest import PASSWORD
 SEED = Path(__file__).resolve().parent.parent / "annotations" / "demo" / "seed_vocabulary.json"
 
 
-@pytest.fixture(scope="module")
-def seeded(module_transaction, django_db_blocker) -> None:
-    """The seed vocabulary, loaded once for the module's tests (tests/conftest.py `module_transaction`:
-    each test's changes are rolled back after it). The import page's tests, which start from an empty
-    vocabulary, are in tests/test_vocabulary_import_page.py."""
-    with django_db_blocker.unblock():
-        load_vocabulary(SEED)
+def build_cast():
+    """The seed vocabulary, loaded once for the module's tests (tests/conftest.py `cast`). Tests that
+    start from an empty vocabulary are in tests/test_vocabulary_import_page.py."""
+    return load_vocabulary(SEED)
 
 
 @pytest.fixture
-def seed(seeded, db) -> None:
-    pass
+def seed(cast):
+    return cast.world
 
 
 @pytest.fixture
