@@ -60,6 +60,7 @@ def test_every_kind_of_vocabulary_change_bumps_the_version(iran, rouhani, alice,
         "propose from the reader": lambda: Term.propose("Emmanuel Macron", "person", by=alice),
         "load a vocabulary file": lambda: load_vocabulary(path, user=alice),
         "update terms in bulk": lambda: Term.objects.filter(slug="nato").update(code="IGO"),
+        "bulk_update terms": lambda: Term.objects.bulk_update([Term(pk=iran.pk, code="IRN")], ["code"]),
         "update aliases in bulk": lambda: Alias.objects.filter(term=iran).update(shared=False),
         "create aliases in bulk": lambda: Alias.objects.bulk_create(
             [Alias(term=iran, name="Persia", key="persia", kind="actor")]
@@ -69,6 +70,11 @@ def test_every_kind_of_vocabulary_change_bumps_the_version(iran, rouhani, alice,
         "delete a term": lambda: Term.objects.get(slug="nato").delete(),
     }
     assert {name: bumps(change) > 0 for name, change in changes.items()} == dict.fromkeys(changes, True)
+
+
+def test_a_bulk_update_bumps_the_version_once(iran, rouhani):
+    iran.code, rouhani.code = "IRN", "IRNGOV"
+    assert bumps(lambda: Term.objects.bulk_update([iran, rouhani], ["code"])) == 1
 
 
 def test_the_bump_is_in_the_same_transaction_as_the_change(rouhani, alice):
