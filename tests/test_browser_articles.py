@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from annotations.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
 from corpus.models import Article
-from tests.conftest import log_in
+from tests.conftest import log_in, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +94,9 @@ def test_a_spelling_the_vocabulary_knows_finds_every_article_naming_the_term(pag
 
     page.get_by_role("link", name="Search only the words as typed (“Sulaymani”)").click()
     expect(page.locator("#article-results")).to_contain_text("No articles match this search.")
+    # The link loads a whole page: its text shows while the page is still parsing, before htmx has
+    # wired the checkbox, so an untick then would send nothing.
+    settle(page)
     expect(page.locator("#names-searched")).to_contain_text("Searched only the words as typed.")
     assert page.is_checked("#id_literal")
     page.uncheck("#id_literal")
