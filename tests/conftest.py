@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import io
 import os
 import shutil
 import threading
@@ -404,13 +403,12 @@ def settle(page) -> None:
     page.wait_for_function(QUIET_JS, polling=25)
 
 
-def load_demo(stdout=None) -> None:
-    """Load the demo as `make run` does: with DEBUG on (load_demo refuses to run in production)."""
-    from django.core.management import call_command
-    from django.test import override_settings
+def load_demo(stdout=None) -> str:
+    """Load the demo as `make run` does: with DEBUG on (load_demo refuses to run in production). After
+    the first time in a test process, copied back where it can be (tests/demo_copy.py)."""
+    from tests import demo_copy
 
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=stdout or io.StringIO())
+    return demo_copy.load_demo(stdout)
 
 
 def shared_path(*parts: str) -> Path:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from annotations.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
 from corpus.models import Article
-from tests.conftest import log_in, settle
+from tests.conftest import load_demo, log_in, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +22,7 @@ VALDAI_FIRST_PARAGRAPH = (
 
 @pytest.fixture
 def demo(live_server) -> None:
-    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
-        call_command("load_demo", stdout=io.StringIO())
+    load_demo()  # as `make run` does (tests/conftest.py)
 
 
 def test_analyst_searches_for_suchkov_and_reads_the_valdai_article(page, live_server, demo):

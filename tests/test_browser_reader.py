@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.test import override_settings
 
 from annotations.models import Note, Span, Term
 from corpus.models import Article
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, load_demo, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +23,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 @pytest.fixture
 def demo(live_server) -> Article:
     """The demo analyst, vocabulary and first article, as `make run` loads them."""
-    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()  # as `make run` does (tests/conftest.py)
     User.objects.create_user("bob", "bob@example.org", PASSWORD)
     return Article.objects.get(title=DEMO_TITLE)
 

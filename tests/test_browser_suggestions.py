@@ -4,16 +4,12 @@ another analyst too; "new actor?" adds a proposed term and tags the name with it
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.test import override_settings
 
 from annotations.models import Span, SuggestionRejection, Term
 from corpus.models import Article
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, load_demo
 from tests.test_browser_reader import DEMO_TITLE, open_reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(live_server) -> Article:
-    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()  # as `make run` does (tests/conftest.py)
     User.objects.create_user("bob", "bob@example.org", PASSWORD)
     return Article.objects.get(title=DEMO_TITLE)
 

@@ -3,21 +3,19 @@ list (everyone reads it; leads let a pair be suggested again)."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 
 from annotations.models import SuggestionRejection, Term
 from corpus.models import Article
+from tests.conftest import load_demo
 
 
 def build_cast() -> Article:
     """The demo, loaded once for the module's tests (tests/conftest.py `cast`)."""
-    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()  # as `make run` does (tests/conftest.py)
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 

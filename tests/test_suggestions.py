@@ -5,20 +5,19 @@ reader shows of them. The rules themselves are pinned in test_mention_rules.py."
 from __future__ import annotations
 
 import json
-import os
 import re
 import uuid
 from html import unescape
 
 import pytest
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from annotations.models import Span, SuggestionRejection, Term
 from annotations.suggestions import reject, suggestions_for, suggestions_with_labels
 from corpus.models import Article
 from corpus.nlp import phrase_matches
+from tests.conftest import load_demo
 
 SOLEIMANI, ROUHANI, US = 1, 2, 3
 PHRASES = [
@@ -222,8 +221,7 @@ def test_a_generic_alias_is_suggested_if_an_analyst_added_it_not_from_a_file(db,
 
 @pytest.fixture
 def demo(db) -> Article:
-    with override_settings(DEBUG=True):  # as `make run` does; load_demo refuses with DEBUG off
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo()  # as `make run` does (tests/conftest.py)
     return Article.objects.get(title="Targeted Killing of Qasem Soleimani: A Step into War")
 
 
