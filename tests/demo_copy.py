@@ -97,9 +97,9 @@ def _rows(tables: list[str]) -> dict[str, list[tuple]]:
 def _keep(before: dict[str, int], after: dict[str, int], held: dict[str, list[tuple]]) -> Copy | None:
     """Copy the tables the load filled. Only if it wrote nothing else: a load that changed rows already
     there (the vocabulary version a migrated database starts with) depends on them, and is not copied."""
-    if _rows(list(held)) != held:
-        return None
     filled = tuple(table for table in before if not before[table] and after[table])
+    if not filled or _rows(list(held)) != held:
+        return None
     quote = connection.ops.quote_name
     sequenced = []
     with transaction.atomic(), connection.cursor() as cursor:
@@ -121,10 +121,10 @@ def _keep(before: dict[str, int], after: dict[str, int], held: dict[str, list[tu
 
 def _copied_back(copy: Copy) -> bool:
     """The copy's rows back in their tables, if they are empty of the demo's (else False, nothing done)."""
+    global _copy
     from annotations.permissions import leads_group
 
     quote = connection.ops.quote_name
-    global _copy
     others = [table for table in copy.tables if table != USERS]
     with transaction.atomic(), connection.cursor() as cursor:
         if not _copy_present(cursor, copy):
@@ -144,7 +144,8 @@ def _copied_back(copy: Copy) -> bool:
         for table in copy.tables:
             cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {_copy_name(table)}")
         for table in copy.sequenced:
-            # Ahead of the copied ids, never back: a flush by DELETE keeps each sequence where it was.
+            # Past the copied ids, never back: after a flush that restarted the sequences they would hand
+            # out the copy's ids again.
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST("
                 f"(SELECT COALESCE(MAX(id), 1) FROM {quote(table)}),"
