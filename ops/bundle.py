@@ -99,6 +99,7 @@ LEFT_OUT = {
     "jobs.Job": "this instance's background imports and exports (its queue and files), not the team's work",
     "jobs.JobUpload": "the files of this instance's import jobs",
     "annotations.VocabularyVersion": "a counter of this instance's caches: bumped by the import instead",
+    "annotations.PassageCount": "the database counts the passages as they are written (its triggers)",
 }
 # Change.object_type -> the table its object_id points into: the model's name, or what
 # annotations.history.record was given instead (a suggestion's rejection is "rejection").

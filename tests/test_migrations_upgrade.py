@@ -1,6 +1,7 @@
 """An instance from before this release upgrades in place: its articles, passages and notes survive
-`migrate` (the corpus migration that adds the analysis state and the stored search vector once failed on
-PostgreSQL with "pending trigger events" as soon as the table held rows)."""
+`migrate`, and its passages are counted (the corpus migration that adds the analysis state and the
+stored search vector once failed on PostgreSQL with "pending trigger events" as soon as the table held
+rows)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ def test_a_database_with_articles_and_passages_upgrades(alice):
             "VALUES (%s, %s, 'A note', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
             [article_id, alice.pk],
         )
+        for start, end, deleted in ((0, 4, None), (5, 10, None), (11, 18, "CURRENT_TIMESTAMP")):
+            cursor.execute(
+                'INSERT INTO annotations_span (article_id, start, "end", quote, prefix, suffix, '
+                "created_by_id, created_at, updated_at, version, deleted_at) "
+                "VALUES (%s, %s, %s, 'x', '', '', %s, "
+                f"CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, {deleted or 'NULL'})",
+                [article_id, start, end, alice.pk],
+            )
 
     call_command("migrate", stdout=io.StringIO())
 
@@ -41,5 +50,9 @@ def test_a_database_with_articles_and_passages_upgrades(alice):
     article = Article.objects.get(pk=article_id)
     assert article.analysed_at is not None  # an article from before counts as analysed
     assert article.notes.get().text == "A note"
+    # The passage count the migration adds starts from the live passages already there.
+    from annotations.models import PassageCount
+
+    assert PassageCount.objects.get(article=article).live == 2
     if connection.vendor == "postgresql":
         assert Article.objects.search("revenge").filter(pk=article_id).exists()

@@ -35,6 +35,7 @@ from annotations.models.passages import (
     BodyRow,
     BodyRows,
     NoteRow,
+    PassageCount,
     Span,
     SpanQuerySet,
     SpanRow,
@@ -46,6 +47,7 @@ from annotations.models.suggestions import SuggestionRejection, VocabularyVersio
 from annotations.models.vocabulary import NO_MATCH, Alias, Term, TermQuerySet
 
 __all__ = [
+    "PassageCount",
     "CLAIM_ENUMERATIONS",
     "CLAIM_FIELDS",
     "KIND_BITS",

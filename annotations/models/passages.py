@@ -378,6 +378,22 @@ class Span(models.Model):
             )
 
 
+class PassageCount(models.Model):
+    """How many live passages an article has, kept by the database itself: triggers on the passages'
+    table (migration 0013) count each passage made, deleted, restored or removed, so every door keeps
+    it right, a save, an undo, an import, a bundle, a restored backup or raw SQL alike. The reader
+    shows it after each save; counting the article's passages instead read all of them, and on
+    PostgreSQL visited the table for each one written since the last VACUUM (0.77 ms at 650 passages).
+    No row: no passage yet."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # Not a PositiveIntegerField: a check that failed inside a trigger would refuse the analyst's delete.
+    live = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.live} passages in article {self.article_id}"
+
+
 class Tag(models.Model):
     class Role(models.TextChoices):
         SOURCE = "source", "Source (asserts it)"

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django_htmx.http import trigger_client_event
 
-from annotations.models import BodyRow, Change, Claim, Note, Span, Tag, VocabularyVersion
+from annotations.models import BodyRow, Change, Claim, Note, PassageCount, Span, Tag, VocabularyVersion
 from annotations.models.claims import attach_claim_rows
 from annotations.models.visibility import blind_rows_ahead, hides_nothing
 from annotations.permissions import can_change
@@ -88,16 +88,9 @@ _open_rows = Compiled(
         Span.objects.live().filter(article_id=article).overlapping(start, end).in_reading_order().body_query()
     )
 )
-_open_count = Compiled(
-    lambda article: (
-        Span.objects.live()
-        .filter(article_id=article)
-        .order_by()
-        .values("article_id")
-        .annotate(n=Count("pk"))
-        .values_list("n")
-    )
-)
+# The article's live passages, as the database keeps them (PassageCount): one row by its key, however
+# many passages the article has.
+_open_count = Compiled(lambda article: PassageCount.objects.filter(article_id=article).values_list("live"))
 
 
 def _next_and_count(article, start, end, pk) -> QuerySet:
