@@ -23,10 +23,12 @@ a save cost the server, the database and these clients, and how busy the whole m
 on a fresh database, and prints one line: each one's median, and how much longer PostgreSQL takes a
 save, turn by turn and the median (the machine's faster and slower minutes fall on both).
 
-2026-11-29 21:25-21:34 UTC, `--compare-databases 3`, the commit before the kept passage count and the
-one with it, in turns: SQLite 254.8 and 246.4 -> 275.0 and 292.5 saves/s, PostgreSQL 215.3 and 224.4 ->
-208.8 and 209.0/s (1.5-1.6 ms of the database's CPU a save either way): 1.24x and 1.27x -> 1.32x and
-1.34x, SQLite gaining and PostgreSQL not.
+2026-11-29 21:25-21:50 UTC, `--compare-databases 3`, the commit before the kept passage count
+(PassageCount) and the one with it, in turns. With the first trigger (an upsert each save): SQLite
+254.8 and 246.4 -> 275.0 and 292.5 saves/s, PostgreSQL 215.3 and 224.4 -> 208.8 and 209.0/s: 1.24x and
+1.27x -> 1.32x and 1.34x. With the trigger that updates the count's row and inserts only when there is
+none, new, old, new at 21:43-21:50: SQLite 287.9, 283.9, 287.9/s, PostgreSQL 228.5, 256.6, 256.3/s:
+1.26x, 1.17x, 1.12x (the machine sped up by a fifth within those minutes).
 
 2026-11-29 21:12-21:16 UTC, nothing else running (a fast spell), 5 turns of 15 s: SQLite 300.4 saves/s
 (p50 12 ms, 5.2 ms CPU a save), PostgreSQL 210.7/s (p50 18 ms, 6.0 ms CPU + 1.6 ms of the database's):

@@ -21,8 +21,12 @@ POSTGRESQL = [
             UPDATE annotations_passagecount SET live = live - 1 WHERE article_id = OLD.article_id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.deleted_at IS NULL THEN
-            INSERT INTO annotations_passagecount (article_id, live) VALUES (NEW.article_id, 1)
-            ON CONFLICT (article_id) DO UPDATE SET live = annotations_passagecount.live + 1;
+            -- The article's row is there from its first passage on: update it, and insert only once.
+            UPDATE annotations_passagecount SET live = live + 1 WHERE article_id = NEW.article_id;
+            IF NOT FOUND THEN
+                INSERT INTO annotations_passagecount (article_id, live) VALUES (NEW.article_id, 1)
+                ON CONFLICT (article_id) DO UPDATE SET live = annotations_passagecount.live + 1;
+            END IF;
         END IF;
         RETURN NULL;
     END $$
