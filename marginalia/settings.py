@@ -121,6 +121,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Checks a kept connection's health by its socket, not a round trip each request (marginalia/postgresql).
+    DATABASES["default"]["ENGINE"] = "marginalia.postgresql"
     postgres_options = DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         # Parameters bound by the server, and a statement run five times on a connection kept prepared
@@ -273,6 +275,11 @@ MIDDLEWARE.insert(0, "ops.requestlog.RequestLogMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "ops.inputs.InputGuardMiddleware",
+)
+# Before the log-in check reads the session: a view's reads sent ahead go with it (ops/compiled.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware"),
+    "ops.compiled.ReadsAheadMiddleware",
 )
 # Innermost: knows whether the view committed a change, whatever it raised afterwards.
 MIDDLEWARE.append("ops.saving.SaveTrackingMiddleware")

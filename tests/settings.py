@@ -14,6 +14,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "marginalia.sqlite":  # noqa: F405
     # A file, not memory: the worker tests run db_worker in another process, which must see this database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+elif DATABASES["default"]["ENGINE"] == "marginalia.postgresql":  # noqa: F405
     # Flushes by DELETE rather than TRUNCATE: a transactional test's teardown, 9 ms instead of 326 ms.
     DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405

@@ -17,7 +17,9 @@ tests/settings.py uses this backend for a PostgreSQL DATABASE_URL; `connection.v
 
 from __future__ import annotations
 
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import operations
+
+from marginalia.postgresql import base
 
 # Rows the flush's post_migrate would write again as they were.
 KEPT = frozenset({"django_content_type", "auth_permission"})
