@@ -102,6 +102,7 @@ def _next_and_count(article, start, end, pk) -> QuerySet:
     fields = {f"next_{name}": Subquery(following.values(name)[:1]) for name in ("pk", "start", "end")}
     return (
         Article.objects.filter(pk=article)
+        .order_by()  # one row: the list's ordering would only add a sort
         .annotate(passages=Subquery(_open_count.build(article=OuterRef("pk"))), **fields)
         .values_list("passages", "next_pk", "next_start", "next_end")
     )
