@@ -162,6 +162,8 @@ class Compiled:
         along = [read for read in waiting or () if read[2].alias == plan.alias]
         if along:
             waiting[:] = [read for read in waiting if read not in along]
+            # This read itself may be waiting (sent ahead, then asked before anything else was read).
+            along = [read for read in along if read[:2] != key]
             statements = [(p.sql, ps) for _, _, p, ps in along] + [(plan.sql, params)]
             *rows, own = _pipelined(plan.alias, statements)
             answered.update({(query, k): found for (query, k, _, _), found in zip(along, rows, strict=True)})
@@ -175,6 +177,35 @@ class Compiled:
 
     def __call__(self, **values: Any) -> list[tuple]:
         return self._rows(values)[1]
+
+
+def reads_ahead(declare: Callable[..., None]) -> Callable:
+    """A view's reads sent ahead before the view runs: `declare(request, **url_kwargs)` calls their
+    `ahead()` from ReadsAheadMiddleware.process_view, before the log-in check reads the session, so
+    they go to PostgreSQL with the session and the user in the request's first round trip. Whatever
+    `declare` reads itself (the session, say) takes the reads it named before with it. If the request
+    stops before the view (not logged in, a refused method), what was read goes unused."""
+
+    def decorate(view: Callable) -> Callable:
+        view.reads_ahead = declare  # functools.wraps copies it onto any decorator applied after
+        return view
+
+    return decorate
+
+
+class ReadsAheadMiddleware:
+    """Calls the view's reads_ahead declaration (above); in MIDDLEWARE before LoginRequiredMiddleware."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
+        declare = getattr(view_func, "reads_ahead", None)
+        if declare is not None:
+            declare(request, *view_args, **view_kwargs)
 
 
 def _key(values: dict[str, Any]) -> tuple:

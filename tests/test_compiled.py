@@ -329,6 +329,47 @@ def test_reads_sent_ahead_come_back_with_the_next_read_in_one_round_trip(alice):
 
 
 @pytest.mark.django_db
+def test_a_read_sent_ahead_and_then_asked_first_is_read_once(alice, django_assert_num_queries):
+    from ops import compiled as module
+
+    body = "one two"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    Span.objects.create(article=article, start=0, end=3, quote="one", created_by=alice)
+    ends = Compiled(lambda article: Span.objects.filter(article_id=article).values_list("end"))
+    module.request_started()
+    try:
+        ends.ahead(article=article.pk)
+        with django_assert_num_queries(1):  # not once ahead and once for the call
+            assert ends(article=article.pk) == [(3,)]
+        assert module._waiting.get() == [] and module._answered.get() == {}
+    finally:
+        module.request_finished()
+
+
+@pytest.mark.django_db
+def test_a_views_reads_ahead_are_named_before_the_log_in_check_and_go_unused_when_it_refuses(client, alice):
+    """ReadsAheadMiddleware calls the declaration before LoginRequiredMiddleware reads the session:
+    a visitor who is not logged in is sent to the log-in page, and the reads named go nowhere."""
+    from django.conf import settings
+    from django.db import connection
+
+    from annotations.views.spans import create_span
+
+    middleware = settings.MIDDLEWARE
+    assert middleware.index("ops.compiled.ReadsAheadMiddleware") + 1 == middleware.index(
+        "django.contrib.auth.middleware.LoginRequiredMiddleware"
+    )
+    assert create_span.reads_ahead is not None  # kept through require_POST
+    body = "one two"
+    article = Article.objects.create(title="A", body=body, sha256=Article.hash_body(body))
+    sent = []
+    with connection.execute_wrapper(lambda execute, sql, *rest: sent.append(sql) or execute(sql, *rest)):
+        response = client.post(f"/articles/{article.pk}/spans/", {"start": 0, "end": 3})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert not any("corpus_article" in sql for sql in sent), sent
+
+
+@pytest.mark.django_db
 def test_a_sessions_user_is_read_with_the_session_and_a_wrong_guess_changes_nobody(client, alice, bob):
     from django.db import connection
 

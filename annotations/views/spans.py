@@ -21,11 +21,12 @@ from annotations.models import Refused, Span, Tag
 from annotations.views.repaint import panel_context, read_ahead, reader_answer
 from annotations.views.side_list import SideList
 from corpus.models import Article
-from ops.compiled import CompiledObjects
+from ops.compiled import CompiledObjects, reads_ahead
 from ops.inputs import parse_offset
 
 # The article of every new passage (a save's hot path): compiled once per process (ops/compiled.py).
-_article = CompiledObjects(lambda pk: Article.objects.defer("sentence_starts").filter(pk=pk))
+# One row by its key: unordered, as QuerySet.get() reads it (the list's ordering is a sort on the server).
+_article = CompiledObjects(lambda pk: Article.objects.defer("sentence_starts").filter(pk=pk).order_by())
 
 
 def refusal(request: HttpRequest, refused: Refused) -> HttpResponse:
@@ -49,10 +50,17 @@ def _offset(value: str | None, name: str) -> int:
         raise Refused(f"The {name} offset “{value or ''}” is not a whole number.") from None
 
 
+def _save_reads(request: HttpRequest, article_id: int) -> None:
+    """What a new passage's save reads whatever it saves: its article, and what its answer reads. Named
+    before the view runs (ops/compiled.py reads_ahead), they go with the request's session and user."""
+    _article.ahead(pk=article_id)
+    read_ahead(request, article_id)
+
+
+@reads_ahead(_save_reads)
 @require_POST
 def create_span(request: HttpRequest, article_id: int) -> HttpResponse:
     """A new passage from the browser's selection, with its first tag and an optional note."""
-    read_ahead(request, article_id)
     found = _article(pk=article_id)
     if not found:
         raise Http404("No such article.")
