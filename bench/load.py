@@ -23,6 +23,12 @@ a save cost the server, the database and these clients, and how busy the whole m
 on a fresh database, and prints one line: each one's median, and how much longer PostgreSQL takes a
 save, turn by turn and the median (the machine's faster and slower minutes fall on both).
 
+2026-11-29 22:40-23:07 UTC, nothing else running, `--compare-databases 5`, the commit before and the
+one with PostgreSQL's save in three round trips (no `SELECT 1` health check, the article and what the
+answer reads sent with the session), alternating: before 1.28x and 1.26x (and 1.40x at 22:21), after
+1.21x, 1.26x and 1.08x. At 22:48 and 22:52 (SQLite 312.1 and 311.7 saves/s, p50 12 ms): PostgreSQL
+235.3 -> 253.0/s, p50 16 -> 15 ms, 5.5 -> 5.1 ms CPU a save + 1.4 -> 1.2 ms of the database's.
+
 2026-11-29 21:25-21:50 UTC, `--compare-databases 3`, the commit before the kept passage count
 (PassageCount) and the one with it, in turns. With the first trigger (an upsert each save): SQLite
 254.8 and 246.4 -> 275.0 and 292.5 saves/s, PostgreSQL 215.3 and 224.4 -> 208.8 and 209.0/s: 1.24x and

@@ -22,9 +22,11 @@ passage, its first tag, their history): one statement on PostgreSQL, atomic with
 On PostgreSQL each statement is a round trip to the server, which costs both sides more CPU than a
 small query's own work. `query.ahead(**values)` says a request will need that read: it goes to the
 server with the request's next compiled read, in the same round trip (psycopg's pipeline mode), and
-the later call answers from what came back. A save reads its session with its user, then its article
-with what its answer reads whatever it changes, then writes in one statement, then reads its
-paragraph with its passage count: four round trips (fourteen before these). A query declared
+the later call answers from what came back. A view decorated `@reads_ahead(declare)` names its reads
+before the log-in check reads the session (ReadsAheadMiddleware), so they go with the session and the
+user. A save reads its session, its user, its article and what its answer reads whatever it changes,
+then writes in one statement, then reads its paragraph with its passage count: three round trips
+(fourteen before these). A query declared
 `per_request=True` is read once per request for each set of values (the vocabulary's version, an
 article's blind coders): its answers stay with the request until it ends or `forget()` drops them.
 """
