@@ -43,6 +43,7 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
+from django.http import HttpRequest, HttpResponse
 
 # Placeholders: values no real id or offset takes, each parameter its own. Within a 32-bit column's
 # range, as Django turns a comparison with a value out of the column's range into no comparison at all.
@@ -198,13 +199,15 @@ def reads_ahead(declare: Callable[..., None]) -> Callable:
 class ReadsAheadMiddleware:
     """Calls the view's reads_ahead declaration (above); in MIDDLEWARE before LoginRequiredMiddleware."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> None:
         declare = getattr(view_func, "reads_ahead", None)
         if declare is not None:
             declare(request, *view_args, **view_kwargs)
