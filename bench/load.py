@@ -259,8 +259,9 @@ class Analyst(HttpAnalyst):
             self.highlight()
 
 
-def load_world() -> dict:
-    """The demo articles (id, body, word offsets) and the active terms' ids."""
+def load_world(one_article: bool = False) -> dict:
+    """The demo articles (id, body, word offsets) and the active terms' ids; with `one_article`, only
+    the first article (every save then updates the same kept passage count)."""
     from annotations.models import Term
     from corpus.models import Article
 
@@ -270,7 +271,7 @@ def load_world() -> dict:
         if len(words) > 10:
             articles.append((article.pk, article.body, words))
     terms = list(Term.objects.active().actors().values_list("pk", flat=True))
-    return {"articles": articles, "terms": terms}
+    return {"articles": articles[:1] if one_article else articles, "terms": terms}
 
 
 def run(
@@ -281,10 +282,11 @@ def run(
     hammer: bool,
     during=None,
     cpu_probes=None,
+    one_article: bool = False,
 ) -> Outcome:
     """Log everyone in, let them work until the deadline (`during(deadline)` runs meanwhile, in this
     thread: bench/faults.py breaks things there), then fetch the CSV export."""
-    outcome, world = Outcome(), load_world()
+    outcome, world = Outcome(), load_world(one_article)
     analysts = [Analyst(url, name, world, outcome, random.Random(n)) for n, name in enumerate(usernames)]
 
     def start(analyst: Analyst) -> None:
@@ -454,6 +456,9 @@ def main() -> None:
     parser.add_argument("--url", help="a running server (loopback); else gunicorn is started here")
     parser.add_argument("--keep", action="store_true", help="keep the database as it is (no drop and create)")
     parser.add_argument(
+        "--one-article", action="store_true", help="every save on the first demo article (one shared count)"
+    )
+    parser.add_argument(
         "--compare-databases",
         type=int,
         metavar="TURNS",
@@ -483,7 +488,15 @@ def main() -> None:
         probes = {"database": lambda: database_pids(args.database_url)}
         if server:
             probes["server"] = lambda: [server.pid, *gunicorn_workers(server.pid)]
-        outcome = run(url, usernames, seconds, args.think, hammer=bool(args.clients), cpu_probes=probes)
+        outcome = run(
+            url,
+            usernames,
+            seconds,
+            args.think,
+            hammer=bool(args.clients),
+            cpu_probes=probes,
+            one_article=args.one_article,
+        )
         rss = rss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
         pss = pss_mb([server.pid, *gunicorn_workers(server.pid)]) if server else None
     finally:
@@ -504,7 +517,7 @@ def main() -> None:
     if args.clients:
         print(
             f"highlight saves at {args.clients} clients ({database}, gunicorn {args.workers} workers, "
-            f"{seconds:.0f} s): "
+            f"{seconds:.0f} s{', one article' if args.one_article else ''}): "
             f"{len(outcome.saves) / seconds:.1f}/s, p50/p95/p99 {percentiles(outcome.saves)}, "
             f"errors {errors_text(outcome)}{memory}; {verdict['lost']} lost"
         )
