@@ -29,6 +29,11 @@ answer reads sent with the session), alternating: before 1.28x and 1.26x (and 1.
 1.21x, 1.26x and 1.08x. At 22:48 and 22:52 (SQLite 312.1 and 311.7 saves/s, p50 12 ms): PostgreSQL
 235.3 -> 253.0/s, p50 16 -> 15 ms, 5.5 -> 5.1 ms CPU a save + 1.4 -> 1.2 ms of the database's.
 
+2026-11-29 23:21-23:25 UTC, `--clients 4 --seconds 15` with and without `--one-article`, alternating:
+PostgreSQL 183.9 and 190.9 saves/s on one article against 247.6 and 236.7 on the five; SQLite 230.4 and
+214.0 against 288.0 and 252.7. The one article grows crowded (about 2,800 passages a turn) on both;
+the shared count's row lock costs PostgreSQL at most about 5% more.
+
 2026-11-29 21:25-21:50 UTC, `--compare-databases 3`, the commit before the kept passage count
 (PassageCount) and the one with it, in turns. With the first trigger (an upsert each save): SQLite
 254.8 and 246.4 -> 275.0 and 292.5 saves/s, PostgreSQL 215.3 and 224.4 -> 208.8 and 209.0/s: 1.24x and
