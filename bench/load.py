@@ -29,7 +29,7 @@ answer reads sent with the session), alternating: before 1.28x and 1.26x (and 1.
 1.21x, 1.26x and 1.08x. At 22:48 and 22:52 (SQLite 312.1 and 311.7 saves/s, p50 12 ms): PostgreSQL
 235.3 -> 253.0/s, p50 16 -> 15 ms, 5.5 -> 5.1 ms CPU a save + 1.4 -> 1.2 ms of the database's.
 
-2026-11-29 23:21-23:25 UTC, `--clients 4 --seconds 15` with and without `--one-article`, alternating:
+2026-11-29 23:18-23:21 UTC, `--clients 4 --seconds 15` with and without `--one-article`, alternating:
 PostgreSQL 183.9 and 190.9 saves/s on one article against 247.6 and 236.7 on the five; SQLite 230.4 and
 214.0 against 288.0 and 252.7. The one article grows crowded (about 2,800 passages a turn) on both;
 the shared count's row lock costs PostgreSQL at most about 5% more.
