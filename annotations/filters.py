@@ -75,8 +75,6 @@ CLAIM_PARAMS: tuple[str, ...] = (
 )
 
 # sort value -> ordering; pk last so pages never shuffle rows with equal keys.
-# Orders an index serves as they are read: a filter that many passages pass is answered by walking them.
-WALKED_SORTS = frozenset({"created", "-created"})
 # A text in at least this share of the passages' quotes (the database's estimate) counts as common.
 COMMON_TEXT = 0.05
 SORTS: dict[str, tuple[str, ...]] = {
@@ -266,39 +264,38 @@ class SpanFilterForm(forms.Form):
                     )
         return data
 
-    def spans(self, *, viewer: Any = None, sort: str = "") -> QuerySet[Span]:
-        """The live spans matching this (valid) filter, in the chosen order (`sort`, else the filter's
-        own, else none). With `viewer`, only what they may see under independent coding, and the text
-        search reads only the notes they may see; without, everything (the operator's, or a caller that
-        narrows the set itself)."""
+    def spans(self, *, viewer: Any = None) -> QuerySet[Span]:
+        """The live spans matching this (valid) filter, in the chosen order. With `viewer`, only what they
+        may see under independent coding, and the text search reads only the notes they may see; without,
+        everything (the operator's, or a caller that narrows the set itself)."""
         if not self.is_valid():
             raise InvalidFilter(self.errors)
         data = self.cleaned_data
-        sort = sort or data["sort"]
         spans = self._narrowed(Span.objects.live(), viewer=viewer, span_ref="pk")
         if data["q"]:
-            spans = spans.filter(self._text_found(data["q"], viewer, walked=sort in WALKED_SORTS))
+            spans = spans.filter(self._text_found(data["q"], viewer))
         if data["coding"] == "adjudicated":
             spans = spans.adjudicated()
         elif data["coding"] == "analysts":
             spans = spans.coded()
-        if sort:
-            spans = spans.order_by(*SORTS[sort])
+        if data["sort"]:
+            spans = spans.order_by(*SORTS[data["sort"]])
         return spans
 
-    def _text_found(self, text: str, viewer: Any, *, walked: bool) -> Q:
+    def _text_found(self, text: str, viewer: Any) -> Q:
         """Passages whose quote or one of whose live notes (those `viewer` may see) holds `text`.
 
         A rare text is found by two searches the trigram indexes serve (PostgreSQL, migration 0009),
-        joined by UNION: an OR across the passage and its notes reads every passage (0.9 s at
-        1,000,000 for a text that three hold). A common one is found faster by walking the list in its
-        order (an index on the creation time) and testing each passage until the page is full: at
-        1,000,000 passages, a text in one in six took 1.2 s by the UNION, which reads and sorts every
-        match, and 1 ms so. The database's estimate from its statistics (ops/estimates.py) decides;
-        SQLite has none, and there every passage is read either way."""
+        joined by UNION: an OR across the passage and its notes tests every passage (0.9 s at
+        1,000,000 for a text that three hold). A common one is found faster by that OR, which the
+        database answers by reading the passages in the list's order and testing each until the page
+        is full: at 1,000,000 passages, a text in one in six took 1.2–1.6 s by the UNION, which reads
+        and sorts every match before the first page, and 0.15–1.0 s so, depending on the order. The
+        database's estimate from its statistics (ops/estimates.py) decides; SQLite has none, and there
+        every passage is read either way."""
         in_notes = self.notes_searched(viewer).filter(text__icontains=text)
         in_quotes = Span.objects.filter(quote__icontains=text).order_by()
-        if walked and (estimated_share(in_quotes, Span.objects.all()) or 0) >= COMMON_TEXT:
+        if (estimated_share(in_quotes, Span.objects.all()) or 0) >= COMMON_TEXT:
             return Q(quote__icontains=text) | Exists(in_notes.filter(span_id=OuterRef("pk")))
         return Q(pk__in=in_quotes.values("pk").union(in_notes.order_by().values("span_id")))
 

@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
-from annotations.filters import FILTER_PARAMS, SpanFilterForm
+from annotations.filters import FILTER_PARAMS, SORTS, SpanFilterForm
 from annotations.filters_claims import ClaimFilterForm, filter_form_for
 from annotations.forms_sets import RenameSetForm, SavedSetForm
 from annotations.models import Claim, Note, SavedSet, Span, Tag, Term
@@ -186,7 +186,8 @@ def _list_context(
         page = claims_list.claims_page(request, filter_form, sort, PER_PAGE)
     elif valid:
         spans = (
-            filter_form.spans(viewer=request.user, sort=sort)  # independent coding: the rest left out
+            filter_form.spans(viewer=request.user)  # independent coding: what they may not see is left out
+            .order_by(*SORTS[sort])
             .select_related("article__source", "created_by")
             # The list shows an article's title, source and date: its text is left where it is (50 texts
             # a page, and every matching row carried its article's text into the database's sort).
