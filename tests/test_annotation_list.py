@@ -234,7 +234,7 @@ def test_export_excludes_deleted_passages(alice_client, world):
     assert {int(row["span_id"]) for row in rows} == world.live - {world.us_kills.pk}
 
 
-def test_a_common_text_lists_the_same_passages_in_every_order_once_the_database_has_statistics(
+def test_a_common_text_lists_the_same_passages_in_each_order_once_the_database_has_statistics(
     alice_client, world, django_assert_max_num_queries
 ):
     """With statistics (PostgreSQL's ANALYZE, as autovacuum keeps them) a text most passages hold is
@@ -242,14 +242,13 @@ def test_a_common_text_lists_the_same_passages_in_every_order_once_the_database_
     are those of the UNION it replaces."""
     from django.db import connection
 
-    from annotations.filters import SORTS
-
-    before = {sort: alice_client.get(LIST, {"q": "the", "sort": sort}).content.decode() for sort in SORTS}
+    sorts = ("-created", "article", "analyst", "-updated")  # an index's order, a joined table's, none
+    before = {sort: alice_client.get(LIST, {"q": "the", "sort": sort}).content.decode() for sort in sorts}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE annotations_span")
             cursor.execute("ANALYZE annotations_note")
-    for sort in SORTS:
+    for sort in sorts:
         with django_assert_max_num_queries(20) as queries:
             html = alice_client.get(LIST, {"q": "the", "sort": sort}).content.decode()
         if connection.vendor == "postgresql":
