@@ -74,9 +74,9 @@ CLAIM_PARAMS: tuple[str, ...] = (
     "contested",
 )
 
-# sort value -> ordering; pk last so pages never shuffle rows with equal keys.
 # A text in at least this share of the passages' quotes (the database's estimate) counts as common.
 COMMON_TEXT = 0.05
+# sort value -> ordering; pk last so pages never shuffle rows with equal keys.
 SORTS: dict[str, tuple[str, ...]] = {
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
