@@ -9,9 +9,10 @@ which the trigram indexes serve, and a text found in a third of the passages; by
 the reader of one article and a save on it.
 
 One line. 2026-11-29 23:37-23:40 (load 1.0-1.5), the commit before and the one that finds a common
-text by an OR read in the list's order (annotations/filters.py), in turns: text in a third of the passages (the bench's "Tehran",
-160,000 of 1,000,000) 1,236 ms -> 115 and 167 ms; Articles list 30-38 ms, Annotations screen 79-120 ms
-(term 124-171, analyst 77-96, text 57-113), reader 29-34 ms, save 7-12 ms.
+text by an OR read in the list's order (annotations/filters.py), in turns: text in a third of the
+passages (the bench's "Tehran", 160,000 of 1,000,000) 1,236 ms -> 115 and 167 ms; Articles list 30-38
+ms, Annotations screen 79-120 ms (term 124-171, analyst 77-96, text 57-113), reader 29-34 ms, save 7-12
+ms.
 
 2026-11-29 13:58 (load 1.1), JIT off for the app's connections (the default now), in turns
 with DATABASE_JIT=1: Articles list 31-34 ms (search 21-27 ms), Annotations screen 76-81 ms (by term
