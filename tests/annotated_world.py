@@ -33,7 +33,9 @@ def make_term(slug: str, label: str, kind: str = "actor", parent: Term | None = 
     return Term.objects.create(slug=slug, label=label, kind=kind, parent=parent, code=code)
 
 
-def make_article(title: str, body: str, source: Source | None, published: date | None) -> Article:
+def make_article(
+    title: str, body: str, source: Source | None = None, published: date | None = None
+) -> Article:
     return Article.objects.create(
         title=title, body=body, source=source, published=published, sha256=Article.hash_body(body)
     )

@@ -11,6 +11,7 @@ from annotations.export import stream
 from annotations.importing import import_passages
 from annotations.models import PassageCount, Span, Term
 from corpus.models import Article
+from tests.annotated_world import make_article, make_term
 
 BODY = "The strike near Baghdad airport killed Qasem Soleimani. Iran vowed revenge on the United States."
 
@@ -28,12 +29,12 @@ def live() -> dict[int, int]:
 
 @pytest.fixture
 def article(db) -> Article:
-    return Article.objects.create(title="Strike", body=BODY, sha256=Article.hash_body(BODY))
+    return make_article("Strike", BODY)
 
 
 @pytest.fixture
 def soleimani(db) -> Term:
-    return Term.objects.create(slug="qasem-soleimani", kind="actor", label="Qasem Soleimani")
+    return make_term("qasem-soleimani", "Qasem Soleimani")
 
 
 def save(client, article: Article, text: str, term: Term):
