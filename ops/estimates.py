@@ -8,8 +8,6 @@ for a text pattern, so there the answer is None and the caller keeps its usual w
 
 from __future__ import annotations
 
-import json
-
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -22,9 +20,7 @@ def estimated_rows(queryset: QuerySet) -> float | None:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        (plan,) = cursor.fetchone()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
+        (plan,) = cursor.fetchone()  # psycopg loads the JSON
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
